@@ -1,0 +1,238 @@
+"""The `confidant` command line, and the composition root: config, database and bot are put together here.
+
+Exit status: 0 on success, 1 when `check` finds a problem, 2 on bad configuration or usage (one clear line on
+stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import Config, ConfigError, load_config
+from models.crypto import FieldCipher, generate_key
+from models.errors import StorageError
+from models.store import Store, migrate
+
+log = logging.getLogger("bot")
+
+DEFAULT_CONFIG = Path("config.toml")
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Log to stderr; discord.py's own chatter is kept to warnings unless we are debugging."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", stream=sys.stderr)
+    if level != "DEBUG":
+        logging.getLogger("discord").setLevel(logging.WARNING)
+
+
+# --- confidant run ------------------------------------------------------------------------------------------------
+
+
+async def run_bot(config: Config, token: str, *, stop: asyncio.Event | None = None) -> None:
+    """Run the bot until Discord disconnects for good or SIGINT/SIGTERM asks us to stop, then shut down cleanly."""
+    from bot.app import create_bot  # discord.py is imported only by the commands that need it
+
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with create_bot(config) as bot:
+            runner = asyncio.create_task(bot.start(token), name="confidant-bot")
+            stopper = asyncio.create_task(stop.wait(), name="confidant-stop")
+            await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if stopper.done():
+                log.info("Shutting down")
+                await bot.close()  # leaves Discord, then waits for database writes and closes the database
+            stopper.cancel()
+            await runner  # re-raises a failure of the bot itself
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the bot for real."""
+    config = load_config(args.config)
+    token = config.discord.token()
+    FieldCipher.from_env(config.storage.key_env)  # fail now, with a clear message, not halfway through login
+    configure_logging(config.logging.level)
+    import discord
+
+    try:
+        asyncio.run(run_bot(config, token))
+    except discord.LoginFailure:
+        print(f"confidant: Discord refused the token in {config.discord.token_env}; copy it again from the "
+              "developer portal (Bot → Reset Token)", file=sys.stderr)
+        return EXIT_USAGE
+    except discord.PrivilegedIntentsRequired:
+        print("confidant: Discord refused the connection: switch on the Server Members and Message Content "
+              "intents (developer portal → Bot → Privileged Gateway Intents)", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+# --- confidant check ----------------------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate the config, the secrets, the database and the language model; report each as ok or what is wrong."""
+    problems = 0
+
+    def report(name: str, detail: str, ok: bool) -> None:
+        nonlocal problems
+        problems += not ok
+        print(f"{name:<9}{'ok' if ok else 'PROBLEM'}  {detail}")
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        report("config", str(exc), ok=False)
+        return EXIT_USAGE
+    report("config", f"{config.source} ({len(config.guild)} static guild entries)", ok=True)
+
+    try:
+        config.discord.token()
+        report("token", f"{config.discord.token_env} is set", ok=True)
+    except ConfigError as exc:
+        report("token", str(exc), ok=False)
+
+    try:
+        cipher = FieldCipher.from_env(config.storage.key_env)
+    except StorageError as exc:
+        report("key", str(exc), ok=False)
+        report("database", "not opened without a key", ok=False)
+    else:
+        report("key", f"{config.storage.key_env} holds a valid key", ok=True)
+        try:
+            version = asyncio.run(_open_and_close(config.storage.path, cipher))
+            report("database", f"{config.storage.path} (schema version {version})", ok=True)
+        except StorageError as exc:
+            report("database", str(exc), ok=False)
+
+    report(*_check_model(config.detection.model))
+    return EXIT_OK if problems == 0 else EXIT_PROBLEM
+
+
+async def _open_and_close(path: Path, cipher: FieldCipher) -> int:
+    async with Store.open(path, cipher) as store:
+        return await store.schema_version()
+
+
+def _check_model(model: str) -> tuple[str, str, bool]:
+    started = time.perf_counter()
+    try:
+        import spacy
+
+        nlp = spacy.load(model)
+    except (OSError, ImportError, ValueError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return "model", f"{model!r} could not be loaded: {first_line}", False
+    took = time.perf_counter() - started
+    return "model", f"{model} {nlp.meta.get('version', '?')} loaded in {took:.1f} s", True
+
+
+# --- confidant db ... ---------------------------------------------------------------------------------------------
+
+
+def cmd_db_migrate(args: argparse.Namespace) -> int:
+    """Bring the database schema up to date."""
+    config = load_config(args.config)
+    cipher = FieldCipher.from_env(config.storage.key_env)
+    before, after = asyncio.run(migrate(config.storage.path, cipher))
+    if before == after:
+        print(f"{config.storage.path}: schema is up to date (version {after})")
+    else:
+        print(f"{config.storage.path}: migrated schema from version {before} to {after}")
+    return EXIT_OK
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    """Copy the live database to PATH with SQLite's online backup (safe while the bot runs)."""
+    config = load_config(args.config)
+    cipher = FieldCipher.from_env(config.storage.key_env)
+    dest = Path(args.path)
+    if dest.exists() and not args.force:
+        print(f"confidant: {dest} exists; choose another path or pass --force", file=sys.stderr)
+        return EXIT_USAGE
+
+    async def backup() -> None:
+        async with Store.open(config.storage.path, cipher) as store:
+            await store.backup(dest)
+
+    asyncio.run(backup())
+    print(f"Backed up {config.storage.path} to {dest} (encrypted fields stay encrypted; keep the key too)")
+    return EXIT_OK
+
+
+def cmd_db_keygen(args: argparse.Namespace) -> int:
+    """Print a new encryption key, to be stored in the environment variable named by `[storage] key_env`."""
+    print(generate_key())
+    return EXIT_OK
+
+
+# --- confidant demo -----------------------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run the bot end to end against the built-in local Discord stand-in and print what happens."""
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(out=sys.stdout))
+
+
+# --- wiring -------------------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `confidant` argument parser."""
+    parser = argparse.ArgumentParser(prog="confidant", description="Confidant keeps a support group's confidences.")
+    config_option = argparse.ArgumentParser(add_help=False)
+    config_option.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG, help="the config file (default: %(default)s)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], parents: Sequence = ()) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=handler.__doc__, description=handler.__doc__, parents=list(parents))
+        command.set_defaults(handler=handler)
+        return command
+
+    add("run", cmd_run, [config_option])
+    add("check", cmd_check, [config_option])
+    add("demo", cmd_demo)
+    db = sub.add_parser("db", help="Database maintenance: migrate, backup, keygen.")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    for name, handler in (("migrate", cmd_db_migrate), ("backup", cmd_db_backup), ("keygen", cmd_db_keygen)):
+        command = db_sub.add_parser(name, help=handler.__doc__, description=handler.__doc__, parents=[config_option])
+        command.set_defaults(handler=handler)
+        if name == "backup":
+            command.add_argument("path", help="where to write the copy")
+            command.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `confidant` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ConfigError, StorageError) as exc:
+        print(f"confidant: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(BrokenPipeError):
+        sys.exit(main())

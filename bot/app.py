@@ -1,0 +1,98 @@
+"""The bot itself: `create_bot(config, **client_options)` builds it; nothing connects until it is started."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+from collections.abc import Iterator
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot import cogs
+from bot.config import Config
+from models.crypto import FieldCipher
+from models.store import Store
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ConfidantBot", "create_bot", "extension_names"]
+
+
+def extension_names() -> Iterator[str]:
+    """Yield the dotted name of every cog module; modules whose name starts with `_` are helpers, not cogs."""
+    for module in pkgutil.iter_modules(cogs.__path__, prefix=f"{cogs.__name__}."):
+        if not module.name.rpartition(".")[2].startswith("_"):
+            yield module.name
+
+
+def intents() -> discord.Intents:
+    """The gateway intents Confidant needs; members and message content must also be enabled in the portal."""
+    wanted = discord.Intents.default()  # guilds, guild and DM messages, reactions, …
+    wanted.members = True  # joins, leaves and Rules Screening's `pending` flag
+    wanted.message_content = True  # reading messages for identifying details
+    return wanted
+
+
+class ConfidantBot(commands.AutoShardedBot):
+    """Confidant: one process, any number of guilds, app commands only."""
+
+    def __init__(self, config: Config, **client_options: Any) -> None:
+        options: dict[str, Any] = {
+            "command_prefix": commands.when_mentioned,  # no text commands; Bot requires a prefix
+            "help_command": None,
+            # The bot never pings anyone by accident: mentions in its messages are inert unless a caller allows one.
+            "allowed_mentions": discord.AllowedMentions.none(),
+        }
+        options.update(client_options)
+        super().__init__(intents=intents(), **options)
+        self.config = config
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        """The database, open from `setup_hook` until `close`."""
+        if self._store is None:
+            raise RuntimeError("the store is opened in setup_hook; the bot has not been started")
+        return self._store
+
+    async def setup_hook(self) -> None:
+        """Open the database, load every cog (which registers its persistent items) and sync app commands."""
+        cipher = FieldCipher.from_env(self.config.storage.key_env)
+        self._store = await Store.open(self.config.storage.path, cipher)
+        for name in extension_names():
+            await self.load_extension(name)
+        log.info("Loaded %d cogs: %s", len(self.cogs), ", ".join(sorted(self.cogs)))
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Register app commands: to the configured guilds only (instant, for testing) or globally."""
+        guild_ids = self.config.discord.command_guilds
+        if not guild_ids:
+            synced = await self.tree.sync()
+            log.info("Synced %d global app commands", len(synced))
+            return
+        for guild_id in guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d app commands to guild %s", len(synced), guild_id)
+
+    async def on_ready(self) -> None:
+        """Log who we are and where."""
+        assert self.user is not None  # noqa: S101 - discord.py sets the user before READY is dispatched
+        log.info("Connected as %s (%s) to %d guilds", self.user, self.user.id, len(self.guilds))
+
+    async def close(self) -> None:
+        """Disconnect from Discord, then let in-flight database writes finish and close the database."""
+        await super().close()
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+            log.info("Database closed")
+
+
+def create_bot(config: Config, **client_options: Any) -> ConfidantBot:
+    """Build the bot; `client_options` go to discord.py (tests pass `guild_ready_timeout=0.05`)."""
+    return ConfidantBot(config, **client_options)

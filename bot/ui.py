@@ -1,0 +1,23 @@
+"""Building blocks shared by the cogs' buttons, selects and views."""
+
+from __future__ import annotations
+
+import discord
+
+
+class GuardedItem:
+    """Mixin for `DynamicItem`s: an error in `run` reaches the error-handling cog instead of only discord.py's log.
+
+    Subclasses implement `run(interaction)`; list this mixin before `discord.ui.DynamicItem` in the bases.
+    """
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Run the item's action, handing any failure to the `interaction_error` listeners."""
+        try:
+            await self.run(interaction)
+        except Exception as error:  # noqa: BLE001 - top-level handler: every failure is reported with an error id
+            interaction.client.dispatch("interaction_error", interaction, error)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        """Do what the item is for."""
+        raise NotImplementedError
