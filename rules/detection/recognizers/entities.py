@@ -1,0 +1,199 @@
+"""People, places and organisations: the statistical NER, given-name lists with context cues, and workplace cues.
+
+The NER sees capitalised, well-formed text best; chat is neither ("saw jess from group"), so a list of given
+names with the cues around them catches what it misses, and phrases like "I work at" mark the organisation that
+follows as a workplace even in lower case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+
+from rules.detection.findings import Finding, Label
+from rules.detection.recognizer import Context, Recognizer
+
+__all__ = ["GivenNames", "NerEntities", "Workplaces", "entity_rules", "load_word_list"]
+
+# spaCy's labels, as ours. NORP (nationalities, religions) and the rest are not identifying on their own.
+NER_LABELS = {
+    "PERSON": Label.PERSON,
+    "GPE": Label.LOCATION,
+    "LOC": Label.LOCATION,
+    "FAC": Label.LOCATION,
+    "ORG": Label.ORG,
+}
+
+
+@cache
+def load_word_list(name: str, *, per_line: bool = False) -> frozenset[str]:
+    """Read a lower-case list from `rules/detection/data/`: words separated by spaces, or one entry per line.
+
+    Args:
+        name: the file name.
+        per_line: entries are whole lines (and may contain spaces).
+    """
+    text = resources.files("rules.detection").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    lines = (line.split("#", 1)[0].strip().lower() for line in text.splitlines())
+    if per_line:
+        return frozenset(line for line in lines if line)
+    return frozenset(word for line in lines for word in line.split())
+
+
+class NerEntities(Recognizer):
+    """Names, places and organisations the spaCy NER tags."""
+
+    name = "ner"
+    labels = (Label.PERSON, Label.LOCATION, Label.ORG)
+    score = 0.6
+    # Confidence per label: the NER is least reliable on organisations in chat.
+    SCORES = {Label.PERSON: 0.6, Label.LOCATION: 0.55, Label.ORG: 0.45}
+
+    def analyze(self, ctx: Context) -> Iterator[Finding]:
+        """Yield the NER's entities of the labels we care about."""
+        if ctx.doc is None:
+            return
+        for ent in ctx.doc.ents:
+            label = NER_LABELS.get(ent.label_)
+            if label is None:
+                continue
+            start, end = _trim(ctx.text, ent.start_char, ent.end_char)
+            if start >= end or not any(c.isalpha() for c in ctx.text[start:end]):
+                continue
+            words = ctx.text[start:end].split()
+            full_name = label is Label.PERSON and len(words) >= 2 and all(w[:1].isupper() for w in words)
+            score = self.SCORES[label] + (0.15 if full_name else 0.0)
+            why = "statistical NER" + (", full name" if full_name else "")
+            yield Finding(label, start, end, round(score, 3), self.rule_id, why, direct=full_name)
+
+
+# Words around a lower-case given name that make it a person ("saw jess", "jess said", "my sponsor jess").
+_BEFORE_NAME = re.compile(
+    r"(?:\b(?:with|saw|met|told|tell|asked|ask|called|call|texted|text|messaged|and|from|named|name's|name is"
+    r"|sponsor|sponsee|friend|therapist|counsellor|counselor|doctor|dr|nurse|wife|husband|partner|girlfriend"
+    r"|boyfriend|ex|son|daughter|brother|sister|mom|mum|dad|boss|coworker|colleague|neighbour|neighbor"
+    r"|roommate|cousin|aunt|uncle|grandma|grandpa|fiance|fiancee)\s+)$",
+    re.IGNORECASE,
+)
+_AFTER_NAME = re.compile(
+    r"^(?:\s+(?:said|says|told|texted|called|asked|thinks|was|is|and i|and me|from (?:group|the group|the meeting"
+    r"|meetings|church|work|here))\b|'s\b)",
+    re.IGNORECASE,
+)
+# For names that are also words ("bill", "grace"), only a relation right before will do.
+_RELATION_BEFORE = re.compile(
+    r"(?:\b(?:my|our|his|her|their|your)\s+(?:sponsor|sponsee|friend|therapist|counsellor|counselor|doctor"
+    r"|wife|husband|partner|girlfriend|boyfriend|son|daughter|brother|sister|boss|coworker|colleague|neighbour"
+    r"|neighbor|roommate|cousin)\s+|\bname(?:'s| is)\s+)$",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+
+class GivenNames(Recognizer):
+    """Given names from a list, including lower-case ones when the words around them say it is a person."""
+
+    name = "given_name"
+    labels = (Label.PERSON,)
+    score = 0.5
+
+    def analyze(self, ctx: Context) -> Iterator[Finding]:
+        """Yield given names that are capitalised mid-sentence, or lower case with a cue."""
+        names = load_word_list("first_names.txt")
+        ambiguous = load_word_list("ambiguous_names.txt")
+        for match in _TOKEN.finditer(ctx.text):
+            word = match.group()
+            key = word.lower().removesuffix("'s")
+            if key not in names and key not in ambiguous:
+                continue
+            start, end = match.start(), match.start() + len(key)
+            before, after = ctx.text[max(0, start - 40) : start], ctx.text[end : end + 40]
+            if key in ambiguous:
+                if not _RELATION_BEFORE.search(before):
+                    continue
+                yield Finding(Label.PERSON, start, end, 0.55, self.rule_id, "name-like word after a relation")
+            elif word[0].isupper() and not _sentence_initial(ctx.text, start):
+                yield Finding(Label.PERSON, start, end, 0.5, self.rule_id, "capitalised given name")
+            elif _BEFORE_NAME.search(before) or _AFTER_NAME.search(after):
+                yield Finding(Label.PERSON, start, end, 0.5, self.rule_id, "given name with a cue around it")
+
+
+# "I work at X", "my kid's school is X": the organisation follows the cue.
+_WORKPLACE_CUE = re.compile(
+    r"""\b(?:
+          (?:i|he|she|they|we|you|mum|mom|dad|wife|husband|partner)\s+(?:work|works|worked|working)\s+(?:at|for|in)
+        | (?:i'm|im|i\ am|he's|she's)\s+(?:working|employed|a\ \w+|an\ \w+)\s+(?:at|for)
+        | employed\s+(?:at|by)
+        | (?:my|his|her|their)\s+(?:job|work|office|shift|boss)\s+(?:at|is\ at|in)
+        | (?:my|his|her|our|their)\s+(?:kid's|kids'|son's|daughter's|child's|children's)\s+school(?:\s+is)?
+        | (?:go|goes|went)\s+to\s+school\s+at
+        | (?:i|he|she|we)\s+(?:study|studies|studied)\s+at
+        | (?:i|he|she|we)\s+(?:attend|attends|attended)
+    )\s+(?:the\s+)?""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# The organisation itself: up to four words, stopping at punctuation or a word that starts a new clause.
+_ORG_WORDS = re.compile(
+    r"[A-Za-z0-9&'.\-]+(?:\s+(?!(?:and|but|so|because|since|as|for|now|today|with|in|on)\b)[A-Za-z0-9&'.\-]+){0,3}"
+)
+# Places named by what they are: "St Mary's Hospital", "Lincoln High School", "Grace Baptist Church".
+_INSTITUTION = re.compile(
+    r"""\b(?:(?:St\.?|Saint)\s+)?(?:[A-Z][\w'&.\-]*\s+){1,4}
+        (?:Hospital|Clinic|Medical\ Cent(?:er|re)|Infirmary|Hospice|Church|Chapel|Cathedral|Mosque|Synagogue|Temple
+          |High\ School|Middle\ School|Elementary(?:\ School)?|Primary(?:\ School)?|Academy|College|University
+          |School|Prison|Jail|Rehab|Treatment\ Cent(?:er|re)|Recovery\ Cent(?:er|re))\b""",
+    re.VERBOSE,
+)
+
+
+class Workplaces(Recognizer):
+    """Organisations named as someone's workplace or school, and institutions named by their kind."""
+
+    name = "workplace"
+    labels = (Label.ORG,)
+    score = 0.7
+
+    def analyze(self, ctx: Context) -> Iterator[Finding]:
+        """Yield the organisation after a workplace cue, and hospitals, churches and schools named in full."""
+        for cue in _WORKPLACE_CUE.finditer(ctx.text):
+            org = _ORG_WORDS.match(ctx.text, cue.end())
+            if org is None or _generic(org.group()):
+                continue
+            start, end = _trim(ctx.text, org.start(), org.end())
+            if start < end:
+                yield Finding(Label.ORG, start, end, 0.7, self.rule_id, "named as a workplace or school")
+        for match in _INSTITUTION.finditer(ctx.text):
+            yield Finding(Label.ORG, match.start(), match.end(), 0.6, self.rule_id, "institution named in full")
+
+
+def _generic(phrase: str) -> bool:
+    """Whether a phrase after a workplace cue names a kind of place rather than a particular one."""
+    words = phrase.lower().split()
+    if words[0] in ("a", "an", "it", "this", "that", "night", "nights", "weekends", "home"):
+        return True
+    has_capital = any(w[:1].isupper() for w in phrase.split())
+    generic = load_word_list("generic_places.txt", per_line=True)
+    return not has_capital and (words[0] in generic or " ".join(words[:2]) in generic)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span past surrounding spaces, punctuation and a trailing possessive."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    if text[start:end].lower().endswith("'s"):
+        end -= 2
+    return start, end
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?\n:\"'(" or before.endswith("...")
+
+
+def entity_rules() -> list[Recognizer]:
+    """Fresh instances of this module's rules."""
+    return [NerEntities(), GivenNames(), Workplaces()]
