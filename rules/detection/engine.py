@@ -35,6 +35,7 @@ DEFAULT_THRESHOLD = 0.5
 # Components the engine never uses; leaving them out is most of what makes it as fast as NER alone.
 _UNUSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
 _PUBLIC_LABELS = (Label.PERSON, Label.ORG, Label.LOCATION)
+_GUILD_RULES = ("guild_deny.v1", "protected.v1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,7 @@ class Engine:
     ) -> ScanResult:
         candidates = [finding for rule in self.registry for finding in rule.analyze(ctx)]
         candidates += _guild_findings(message, ctx.text, policy)
-        candidates = [f for f in candidates if not _suppressed(ctx.text, f, policy)]
+        candidates = [_public_demoted(ctx.text, f) for f in candidates if not _allowed(ctx.text, f, policy)]
         resolved = resolve_overlaps(candidates)
         findings = []
         for finding in resolved:
@@ -159,7 +160,7 @@ def _as_input(message: ScanInput | str) -> ScanInput:
 def _guild_findings(message: ScanInput, text: str, policy: GuildPolicy) -> list[Finding]:
     """Findings from the guild's denylist and from members' protected terms (never the author's own)."""
     found = [
-        Finding(label, start, end, 1.0, "guild_deny.v1", "on the guild's always-flag list", direct=True)
+        Finding(label, start, end, 1.0, _GUILD_RULES[0], "on the guild's always-flag list", direct=True)
         for start, end, label in policy.denied(text)
     ]
     if policy.protected is not None:
@@ -173,13 +174,15 @@ def _guild_findings(message: ScanInput, text: str, policy: GuildPolicy) -> list[
     return found
 
 
-def _suppressed(text: str, finding: Finding, policy: GuildPolicy) -> bool:
-    """Whether a finding is a public name (AA, God, Discord) or on the guild's allowlist."""
-    if finding.rule in ("guild_deny.v1", "protected.v1"):
-        return False
-    detail = text[finding.start : finding.end]
-    if finding.label in _PUBLIC_LABELS and detail.casefold().strip() in load_word_list(
-        "public_entities.txt", per_line=True
-    ):
-        return True
-    return policy.allows(detail)
+def _allowed(text: str, finding: Finding, policy: GuildPolicy) -> bool:
+    """Whether the guild's allowlist says this detail is fine (the guild's own lists always stand)."""
+    return finding.rule not in _GUILD_RULES and policy.allows(text[finding.start : finding.end])
+
+
+def _public_demoted(text: str, finding: Finding) -> Finding:
+    """A public name (AA, God, Discord, a famous person) is still a name, but identifies no member: score 0."""
+    if finding.label not in _PUBLIC_LABELS or finding.rule in _GUILD_RULES:
+        return finding
+    if text[finding.start : finding.end].casefold().strip() not in load_word_list("public_entities.txt", per_line=True):
+        return finding
+    return replace(finding, score=0.0, direct=False, explanation="a public name; identifies no member")

@@ -157,15 +157,19 @@ class Workplaces(Recognizer):
 
     def analyze(self, ctx: Context) -> Iterator[Finding]:
         """Yield the organisation after a workplace cue, and hospitals, churches and schools named in full."""
+        found: list[Finding] = []
         for cue in _WORKPLACE_CUE.finditer(ctx.text):
             org = _ORG_WORDS.match(ctx.text, cue.end())
             if org is None or _generic(org.group()):
                 continue
             start, end = _trim(ctx.text, org.start(), org.end())
             if start < end:
-                yield Finding(Label.ORG, start, end, 0.7, self.rule_id, "named as a workplace or school")
+                found.append(Finding(Label.ORG, start, end, 0.7, self.rule_id, "named as a workplace or school"))
         for match in _INSTITUTION.finditer(ctx.text):
-            yield Finding(Label.ORG, match.start(), match.end(), 0.6, self.rule_id, "institution named in full")
+            named = Finding(Label.ORG, match.start(), match.end(), 0.6, self.rule_id, "institution named in full")
+            if not any(named.overlaps(f) for f in found):
+                found.append(named)
+        yield from found
 
 
 def _generic(phrase: str) -> bool:
