@@ -233,10 +233,13 @@ _SPELLED_EMAIL = re.compile(
     re.IGNORECASE,
 )
 _DOT_ONLY = re.compile(_DOT, re.IGNORECASE)
+_MAYBE_AT = re.compile(r"@|\bat\b", re.IGNORECASE)
 _AT_ONLY = re.compile(_AT, re.IGNORECASE)
 
 
 def _email_replacements(text: str) -> Iterator[Replacement]:
+    if not _MAYBE_AT.search(text):
+        return  # the common case, cheaply: no "@" and no spelled "at"
     pos = 0
     while (match := _SPELLED_EMAIL.search(text, pos)) is not None:
         if _is_spelled_email(match):

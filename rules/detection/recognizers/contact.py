@@ -601,6 +601,9 @@ class _Reading:
     kind: int
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 class PhoneNumberRule(Recognizer):
     """Phone numbers, found by Google's libphonenumber in each configured region and in `+CC` form.
 
@@ -623,7 +626,7 @@ class PhoneNumberRule(Recognizer):
 
     def analyze(self, ctx: Context) -> Iterator[Finding]:
         """Yield each phone number once, scored by how valid it is and whether a cue word is near."""
-        if sum(c.isdigit() for c in ctx.text) < self.MIN_DIGITS:
+        if len(_ANY_DIGIT.findall(ctx.text)) < self.MIN_DIGITS:
             return
         readings = self._readings(ctx)
         if not readings:
