@@ -15,11 +15,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Config, ConfigError, load_config
 from models.crypto import FieldCipher, generate_key
 from models.errors import StorageError
 from models.store import Store, backup, migrate
+
+if TYPE_CHECKING:
+    from bot.app import ConfidantBot
 
 log = logging.getLogger("bot")
 
@@ -37,22 +41,23 @@ def configure_logging(level: str = "INFO") -> None:
 # --- confidant run ------------------------------------------------------------------------------------------------
 
 
-async def run_bot(config: Config, token: str, *, stop: asyncio.Event | None = None) -> None:
-    """Run the bot until Discord disconnects for good or SIGINT/SIGTERM asks us to stop, then shut down cleanly."""
-    from bot.app import create_bot  # discord.py is imported only by the commands that need it
+async def run_bot(bot: ConfidantBot, token: str) -> None:
+    """Run `bot` until Discord disconnects for good or SIGINT/SIGTERM asks it to stop, then shut down cleanly.
 
-    stop = stop or asyncio.Event()
+    On a signal the bot leaves Discord first, then the database waits for writes in flight and closes.
+    """
+    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with create_bot(config) as bot:
+        async with bot:
             runner = asyncio.create_task(bot.start(token), name="confidant-bot")
             stopper = asyncio.create_task(stop.wait(), name="confidant-stop")
             await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             if stopper.done():
                 log.info("Shutting down")
-                await bot.close()  # leaves Discord, then waits for database writes and closes the database
+                await bot.close()
             stopper.cancel()
             await runner  # re-raises a failure of the bot itself
     finally:
@@ -68,8 +73,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     configure_logging(config.logging.level)
     import discord
 
+    from bot.app import create_bot
+
     try:
-        asyncio.run(run_bot(config, token))
+        asyncio.run(run_bot(create_bot(config), token))
     except discord.LoginFailure:
         print(
             f"confidant: Discord refused the token in {config.discord.token_env}; copy it again from the "

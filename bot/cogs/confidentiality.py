@@ -49,7 +49,7 @@ class ReadAgreement(
     async def run(self, interaction: discord.Interaction) -> None:
         """Send the whole agreement, split across embeds (and messages) to fit Discord's limits."""
         agreement = agreement_for(self.guild_id or None)
-        batches = text_embeds(agreement.title, agreement.text, colour=EMBED_COLOUR)
+        batches = text_embeds(agreement.title, agreement.body, colour=EMBED_COLOUR)
         await interaction.response.send_message(embeds=batches[0], ephemeral=True)
         for batch in batches[1:]:
             await interaction.followup.send(embeds=batch, ephemeral=True)

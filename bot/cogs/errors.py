@@ -43,9 +43,7 @@ class ErrorHandler(commands.Cog):
         """Give app-command errors back to the tree's previous handler."""
         self.bot.tree.on_error = self._previous_tree_handler
 
-    async def on_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
+    async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Handle an error raised by a slash or context-menu command or its checks."""
         await self.handle(interaction, error)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,12 +24,35 @@ class Agreement:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
+    def body(self) -> str:
+        """The text without its title heading, each paragraph and list item on one line (as chat apps want it)."""
+        lines = self.text.strip().splitlines()
+        if lines and lines[0].startswith("# "):
+            lines = lines[1:]
+        return unwrap("\n".join(lines)).strip()
+
+    @property
     def title(self) -> str:
         """The first Markdown heading, or a generic title."""
         for line in self.text.splitlines():
             if line.startswith("# "):
                 return line[2:].strip()
         return "Confidentiality agreement"
+
+
+_BLOCK_START = re.compile(r"^(?:#{1,6} |[-*] |\d+[.)] |>|```)")
+
+
+def unwrap(markdown: str) -> str:
+    """Join hard-wrapped lines, keeping blank lines, headings and list items as they are."""
+    out: list[str] = []
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if stripped and out and out[-1].strip() and not _BLOCK_START.match(stripped) and not out[-1].startswith("#"):
+            out[-1] = f"{out[-1].rstrip()} {stripped}"
+        else:
+            out.append(line.rstrip())
+    return "\n".join(out)
 
 
 @cache

@@ -91,14 +91,22 @@ def overlap_f1(nlp: Language, records: list[dict]) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
-def train(data_dir: Path, out: Path, *, epochs: int, seed: int) -> dict[str, float]:
+def train(
+    data_dir: Path,
+    out: Path,
+    *,
+    epochs: int,
+    seed: int,
+    dropout: float = 0.25,
+    lowercase_share: float = LOWERCASE_SHARE,
+) -> dict[str, float]:
     """Fine-tune, keep the epoch that scores best on the development file, and save it to `out`."""
     rng = random.Random(seed)  # noqa: S311 - reproducible shuffling, not security
     spacy.util.fix_random_seed(seed)
     nlp = spacy.load(BASE_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
     train_records = [r for name in TRAIN_FILES for r in read_jsonl(data_dir / name)]
     dev_records = list(read_jsonl(data_dir / DEV_FILE))
-    examples = to_examples(nlp, train_records, lowercase_share=LOWERCASE_SHARE, rng=rng)
+    examples = to_examples(nlp, train_records, lowercase_share=lowercase_share, rng=rng)
     log.info(
         "%d training examples from %d records; %d dev records", len(examples), len(train_records), len(dev_records)
     )
@@ -112,7 +120,7 @@ def train(data_dir: Path, out: Path, *, epochs: int, seed: int) -> dict[str, flo
         rng.shuffle(examples)
         losses: dict[str, float] = {}
         for batch in minibatch(examples, size=compounding(4.0, 32.0, 1.001)):
-            nlp.update(batch, drop=0.25, sgd=optimizer, losses=losses)
+            nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses)
         with nlp.use_params(optimizer.averages):
             score = overlap_f1(nlp, dev_records)
             log.info(
@@ -136,9 +144,18 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "model")
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--dropout", type=float, default=0.25)
+    parser.add_argument("--lowercase-share", type=float, default=LOWERCASE_SHARE)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    best = train(args.data_dir, args.out, epochs=args.epochs, seed=args.seed)
+    best = train(
+        args.data_dir,
+        args.out,
+        epochs=args.epochs,
+        seed=args.seed,
+        dropout=args.dropout,
+        lowercase_share=args.lowercase_share,
+    )
     (args.out / "training.json").write_text(json.dumps(best, indent=2) + "\n", encoding="utf-8")
 
 

