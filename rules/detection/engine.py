@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rules.detection.findings import Finding, Label, ScanInput, Subject
+from rules.detection.ner import BUNDLED_NER
 from rules.detection.normalise import Normalised, normalise
 from rules.detection.policy import NO_POLICY, GuildPolicy
 from rules.detection.recognizer import Context, Recognizer
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_REGIONS = ("US", "GB", "CA", "AU", "IE", "NZ", "IN")
 DEFAULT_THRESHOLD = 0.5
+BUNDLED = "confidant"  # the `ner` setting that selects the NER shipped with Confidant
+OWN_NER = "model"  # the `ner` setting that keeps the spaCy pipeline's own NER
 # Components the engine never uses; leaving them out is most of what makes it as fast as NER alone.
 _UNUSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
 _PUBLIC_LABELS = (Label.PERSON, Label.ORG, Label.LOCATION)
@@ -61,11 +64,22 @@ class ScanRequest:
     threshold: float | None = None
 
 
-def load_pipeline(model: str) -> Language:
-    """Load a spaCy pipeline by package name or path, keeping only the tokenizer and the NER."""
+def load_pipeline(model: str, ner: str = BUNDLED) -> Language:
+    """Load a spaCy pipeline, keeping only its tokenizer and an NER.
+
+    Args:
+        model: an installed pipeline's package name, or a path to one.
+        ner: `"confidant"` for the NER fine-tuned on chat that ships with Confidant, `"model"` for the pipeline's
+            own NER, or a path to another pipeline whose NER should be used.
+    """
     import spacy
 
-    nlp = spacy.load(model, exclude=list(_UNUSED_COMPONENTS))
+    unused = list(_UNUSED_COMPONENTS)
+    if ner == OWN_NER:
+        nlp = spacy.load(model, exclude=unused)
+    else:
+        nlp = spacy.load(model, exclude=[*unused, "ner"])
+        nlp.add_pipe("ner", source=spacy.load(BUNDLED_NER if ner == BUNDLED else ner))
     if "ner" not in nlp.pipe_names:
         log.warning("spaCy pipeline %s has no NER; names, places and organisations rely on word lists", model)
     return nlp
@@ -98,9 +112,9 @@ class Engine:
         self.threshold = threshold
 
     @classmethod
-    def load(cls, model: str, **options: object) -> Engine:
-        """Build an engine around the spaCy pipeline `model` (a package name or a path)."""
-        return cls(load_pipeline(model), **options)  # type: ignore[arg-type]
+    def load(cls, model: str, *, ner: str = BUNDLED, **options: object) -> Engine:
+        """Build an engine around the spaCy pipeline `model` (a package name or a path) and the chosen NER."""
+        return cls(load_pipeline(model, ner), **options)  # type: ignore[arg-type]
 
     @property
     def rules(self) -> tuple[Recognizer, ...]:
