@@ -181,3 +181,16 @@ async def test_sigterm_lets_writes_finish_and_closes_the_database(fake, guild, c
     async with Store.open(config.storage.path, FieldCipher([key])) as store:
         entries = await store.audit_entries(guild.id, limit=500)
     assert sorted(e.id for e in entries) == sorted(written)
+
+
+async def test_commands_sync_to_configured_guilds_only(fake, guild, config):
+    """With [discord] command_guilds set, commands are registered in those guilds and not globally."""
+    import dataclasses
+
+    from bot.config import DiscordSettings
+
+    config = dataclasses.replace(config, discord=DiscordSettings(command_guilds=(guild.id,)))
+    async with fake.running(confidant(config)):
+        synced = fake.calls("PUT", rf"/applications/{fake.application_id}/guilds/{guild.id}/commands")
+        assert [c["name"] for c in synced[0].json] == ["confidentiality"]
+        assert not fake.calls("PUT", rf"/applications/{fake.application_id}/commands")
