@@ -78,8 +78,10 @@ _BEFORE_NAME = re.compile(
     re.IGNORECASE,
 )
 _AFTER_NAME = re.compile(
-    r"^(?:\s+(?:said|says|told|texted|called|asked|thinks|was|is|and i|and me|from (?:group|the group|the meeting"
-    r"|meetings|church|work|here))\b|'s\b)",
+    r"^(?:\s+(?:said|says|told|tells|texted|called|asked|asks|thinks|thought|was|is|isn't|wasn't|has|had|hasn't"
+    r"|looks|looked|seems|seemed|knows|knew|went|goes|got|gets|did|does|didn't|doesn't|can|can't|could|will|won't"
+    r"|would|should|made|makes|loves|loved|hates|wants|wanted|needs|left|came|comes|tried|feels|felt|and i|and me"
+    r"|from (?:group|the group|the meeting|meetings|church|work|here))\b|'s\b)",
     re.IGNORECASE,
 )
 # For names that are also words ("bill", "grace"), only a relation right before will do.
@@ -90,6 +92,14 @@ _RELATION_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+# "my name is krithika", "call me Dee": whatever word follows is the name.
+_NAME_INTRO = re.compile(r"\b(?:my name(?:'s| is)|call me|i go by)\s+$", re.IGNORECASE)
+# "thanks Hendo", "hey Shima": a capitalised word after a greeting is someone being addressed.
+_VOCATIVE = re.compile(
+    r"(?:^|[\s,.!?(])(?:hey|hi|hiya|hello|thanks|thank you|thank u|ty|love you|love u|miss you|congrats"
+    r"|congratulations|happy birthday|good morning|good night|welcome|welcome back|sorry|bye|please|go)[\s,]+$",
+    re.IGNORECASE,
+)
 
 
 class GivenNames(Recognizer):
@@ -100,24 +110,29 @@ class GivenNames(Recognizer):
     score = 0.5
 
     def analyze(self, ctx: Context) -> Iterator[Finding]:
-        """Yield given names that are capitalised mid-sentence, or lower case with a cue."""
+        """Yield given names that are capitalised mid-sentence, or lower case with a cue, and names people give."""
         names = load_word_list("first_names.txt")
         ambiguous = load_word_list("ambiguous_names.txt")
+        not_names = load_word_list("not_names.txt")
         for match in _TOKEN.finditer(ctx.text):
             word = match.group()
             key = word.lower().removesuffix("'s")
-            if key not in names and key not in ambiguous:
-                continue
             start, end = match.start(), match.start() + len(key)
             before, after = ctx.text[max(0, start - 40) : start], ctx.text[end : end + 40]
-            if key in ambiguous:
-                if not _RELATION_BEFORE.search(before):
-                    continue
-                yield Finding(Label.PERSON, start, end, 0.55, self.rule_id, "name-like word after a relation")
-            elif word[0].isupper() and not _sentence_initial(ctx.text, start):
-                yield Finding(Label.PERSON, start, end, 0.5, self.rule_id, "capitalised given name")
-            elif _BEFORE_NAME.search(before) or _AFTER_NAME.search(after):
-                yield Finding(Label.PERSON, start, end, 0.5, self.rule_id, "given name with a cue around it")
+            if key in not_names or len(key) < 2:
+                continue
+            if _NAME_INTRO.search(before):
+                yield Finding(Label.PERSON, start, end, 0.65, self.rule_id, "introduced as a name")
+            elif key in ambiguous:
+                if _RELATION_BEFORE.search(before):
+                    yield Finding(Label.PERSON, start, end, 0.55, self.rule_id, "name-like word after a relation")
+            elif key in names:
+                if word[0].isupper() and not _sentence_initial(ctx.text, start):
+                    yield Finding(Label.PERSON, start, end, 0.5, self.rule_id, "capitalised given name")
+                elif _BEFORE_NAME.search(before) or _AFTER_NAME.search(after) or _VOCATIVE.search(before):
+                    yield Finding(Label.PERSON, start, end, 0.5, self.rule_id, "given name with a cue around it")
+            elif word[0].isupper() and not word.isupper() and _VOCATIVE.search(before):
+                yield Finding(Label.PERSON, start, end, 0.45, self.rule_id, "someone addressed by name")
 
 
 # "I work at X", "my kid's school is X": the organisation follows the cue.
