@@ -132,7 +132,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         except StorageError as exc:
             report("database", str(exc), ok=False)
 
-    report(*_check_model(config.detection.model))
+    report(*_check_model(config.detection.model, config.detection.ner))
     return EXIT_OK if problems == 0 else EXIT_PROBLEM
 
 
@@ -141,17 +141,17 @@ async def _open_and_close(path: Path, cipher: FieldCipher) -> int:
         return await store.schema_version()
 
 
-def _check_model(model: str) -> tuple[str, str, bool]:
+def _check_model(model: str, ner: str) -> tuple[str, str, bool]:
     started = time.perf_counter()
     try:
-        import spacy
+        from rules.detection.engine import load_pipeline
 
-        nlp = spacy.load(model)
+        nlp = load_pipeline(model, ner)
     except (OSError, ImportError, ValueError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return "model", f"{model!r} could not be loaded: {first_line}", False
+        return "model", f"{model!r} (ner {ner!r}) could not be loaded: {first_line}", False
     took = time.perf_counter() - started
-    return "model", f"{model} {nlp.meta.get('version', '?')} loaded in {took:.1f} s", True
+    return "model", f"{model} {nlp.meta.get('version', '?')} with the {ner!r} NER, loaded in {took:.1f} s", True
 
 
 # --- confidant db ... ---------------------------------------------------------------------------------------------
@@ -220,35 +220,40 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- wiring -------------------------------------------------------------------------------------------------------
 
 
+def _command(
+    subparsers: argparse._SubParsersAction,
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    parents: Sequence[argparse.ArgumentParser] = (),
+) -> argparse.ArgumentParser:
+    """Add a subcommand whose help is its handler's docstring."""
+    command = subparsers.add_parser(name, help=handler.__doc__, description=handler.__doc__, parents=list(parents))
+    command.set_defaults(handler=handler)
+    return command
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The `confidant` argument parser."""
     parser = argparse.ArgumentParser(prog="confidant", description="Confidant keeps a support group's confidences.")
-    config_option = argparse.ArgumentParser(add_help=False)
-    config_option.add_argument(
+    with_config = argparse.ArgumentParser(add_help=False)
+    with_config.add_argument(
         "--config", type=Path, default=DEFAULT_CONFIG, help="the config file (default: %(default)s)"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def add(name: str, handler: Callable[[argparse.Namespace], int], parents: Sequence = ()) -> argparse.ArgumentParser:
-        command = sub.add_parser(name, help=handler.__doc__, description=handler.__doc__, parents=list(parents))
-        command.set_defaults(handler=handler)
-        return command
-
-    add("run", cmd_run, [config_option])
-    add("check", cmd_check, [config_option])
-    add("demo", cmd_demo)
-    scan = add("scan", cmd_scan)
+    _command(sub, "run", cmd_run, [with_config])
+    _command(sub, "check", cmd_check, [with_config])
+    _command(sub, "demo", cmd_demo)
+    scan = _command(sub, "scan", cmd_scan)
     scan.add_argument("--config", type=Path, default=None, help="take detection settings from this config file")
     scan.add_argument("--jsonl", action="store_true", help='input lines are JSON objects with a "text" field')
     scan.add_argument("--threshold", type=float, default=None, help="flag at this risk instead of the config's")
     db = sub.add_parser("db", help="Database maintenance: migrate, backup, keygen.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
-    for name, handler in (("migrate", cmd_db_migrate), ("backup", cmd_db_backup), ("keygen", cmd_db_keygen)):
-        command = db_sub.add_parser(name, help=handler.__doc__, description=handler.__doc__, parents=[config_option])
-        command.set_defaults(handler=handler)
-        if name == "backup":
-            command.add_argument("path", help="where to write the copy")
-            command.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    _command(db_sub, "migrate", cmd_db_migrate, [with_config])
+    backup_command = _command(db_sub, "backup", cmd_db_backup, [with_config])
+    backup_command.add_argument("path", help="where to write the copy")
+    backup_command.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    _command(db_sub, "keygen", cmd_db_keygen)
     return parser
 
 

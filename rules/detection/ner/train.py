@@ -115,6 +115,8 @@ def train(
     best["epoch"] = 0
     nlp.to_disk(out)
     optimizer = nlp.resume_training()
+    if learn_rate is not None:
+        optimizer.learn_rate = learn_rate
     for epoch in range(1, epochs + 1):
         started = time.perf_counter()
         rng.shuffle(examples)
@@ -146,6 +148,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--dropout", type=float, default=0.25)
     parser.add_argument("--lowercase-share", type=float, default=LOWERCASE_SHARE)
+    parser.add_argument("--learn-rate", type=float, default=None, help="default: the optimizer's own (0.001)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     best = train(
@@ -155,6 +158,7 @@ def main() -> None:
         seed=args.seed,
         dropout=args.dropout,
         lowercase_share=args.lowercase_share,
+        learn_rate=args.learn_rate,
     )
     (args.out / "training.json").write_text(json.dumps(best, indent=2) + "\n", encoding="utf-8")
 
