@@ -99,6 +99,7 @@ def train(
     seed: int,
     dropout: float = 0.25,
     lowercase_share: float = LOWERCASE_SHARE,
+    learn_rate: float | None = None,
 ) -> dict[str, float]:
     """Fine-tune, keep the epoch that scores best on the development file, and save it to `out`."""
     rng = random.Random(seed)  # noqa: S311 - reproducible shuffling, not security
