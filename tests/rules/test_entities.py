@@ -30,6 +30,10 @@ NAME_HITS = [
     ("my sponsor bill told me to call",    ["bill"]),
     ("went with sarah and mike",           ["sarah", "mike"]),
     ("my name is grace",                   ["grace"]),
+    ("my name is krithika and I'm new",    ["krithika"]),   # any name a member gives
+    ("thanks Hendo for the chat",          ["Hendo"]),      # someone addressed by name
+    ("hey jess, missed you",               ["jess"]),
+    ("Ann is one of the kindest",          ["Ann"]),        # sentence-initial, but a verb follows
 ]
 NAME_TRAPS = [
     "I will pay the bill tomorrow",        # words that are also names need a relation cue
@@ -37,6 +41,8 @@ NAME_TRAPS = [
     "Mark my words",                       # sentence-initial capital proves nothing
     "may the force be with you",
     "jess",                                # a bare lower-case name with no cue
+    "hey Everyone, thanks All",            # greetings addressed to nobody in particular
+    "my name is not important",
 ]
 # fmt: on
 

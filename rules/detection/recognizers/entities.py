@@ -93,13 +93,15 @@ _RELATION_BEFORE = re.compile(
 )
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 # "my name is krithika", "call me Dee": whatever word follows is the name.
-_NAME_INTRO = re.compile(r"\b(?:my name(?:'s| is)|call me|i go by)\s+$", re.IGNORECASE)
+_NAME_INTRO = re.compile(r"\b(?:my name(?:'s| is)|call me|i go by)\s+(?P<name>[A-Za-z][A-Za-z'\-]*)", re.IGNORECASE)
 # "thanks Hendo", "hey Shima": a capitalised word after a greeting is someone being addressed.
 _VOCATIVE = re.compile(
     r"(?:^|[\s,.!?(])(?:hey|hi|hiya|hello|thanks|thank you|thank u|ty|love you|love u|miss you|congrats"
     r"|congratulations|happy birthday|good morning|good night|welcome|welcome back|sorry|bye|please|go)[\s,]+$",
     re.IGNORECASE,
 )
+# The same greetings, followed by the capitalised word they address.
+_ADDRESSED = re.compile(_VOCATIVE.pattern.removesuffix("$") + r"(?P<name>[A-Z][A-Za-z'\-]*)", re.IGNORECASE)
 
 
 class GivenNames(Recognizer):
@@ -110,29 +112,49 @@ class GivenNames(Recognizer):
     score = 0.5
 
     def analyze(self, ctx: Context) -> Iterator[Finding]:
-        """Yield given names that are capitalised mid-sentence, or lower case with a cue, and names people give."""
+        """Yield names people give ("my name is…"), people addressed by name, and given names from the lists."""
         names = load_word_list("first_names.txt")
         ambiguous = load_word_list("ambiguous_names.txt")
         not_names = load_word_list("not_names.txt")
+        found: dict[int, Finding] = {}
+        for match in _NAME_INTRO.finditer(ctx.text):
+            start, end = match.span("name")
+            if match["name"].lower() not in not_names:
+                found[start] = Finding(Label.PERSON, start, end, 0.65, self.rule_id, "introduced as a name")
+        known = not_names | names | ambiguous  # list names are judged below, with their own cues
+        for match in _ADDRESSED.finditer(ctx.text):
+            start, end = match.span("name")
+            word = match["name"]
+            if word[0].isupper() and not word.isupper() and word.lower() not in known:
+                found.setdefault(start, Finding(Label.PERSON, start, end, 0.45, self.rule_id, "addressed by name"))
         for match in _TOKEN.finditer(ctx.text):
-            word = match.group()
-            key = word.lower().removesuffix("'s")
-            start, end = match.start(), match.start() + len(key)
-            before, after = ctx.text[max(0, start - 40) : start], ctx.text[end : end + 40]
-            if key in not_names or len(key) < 2:
+            if match.start() in found:
                 continue
-            if _NAME_INTRO.search(before):
-                yield Finding(Label.PERSON, start, end, 0.65, self.rule_id, "introduced as a name")
-            elif key in ambiguous:
-                if _RELATION_BEFORE.search(before):
-                    yield Finding(Label.PERSON, start, end, 0.55, self.rule_id, "name-like word after a relation")
-            elif key in names:
-                if word[0].isupper() and not _sentence_initial(ctx.text, start):
-                    yield Finding(Label.PERSON, start, end, 0.5, self.rule_id, "capitalised given name")
-                elif _BEFORE_NAME.search(before) or _AFTER_NAME.search(after) or _VOCATIVE.search(before):
-                    yield Finding(Label.PERSON, start, end, 0.5, self.rule_id, "given name with a cue around it")
-            elif word[0].isupper() and not word.isupper() and _VOCATIVE.search(before):
-                yield Finding(Label.PERSON, start, end, 0.45, self.rule_id, "someone addressed by name")
+            word = match.group()
+            finding = self._listed_name(
+                ctx.text, match.start(), word, word.lower().removesuffix("'s"), names, ambiguous
+            )
+            if finding is not None:
+                found[match.start()] = finding
+        yield from found.values()
+
+    def _listed_name(
+        self, text: str, start: int, word: str, key: str, names: frozenset[str], ambiguous: frozenset[str]
+    ) -> Finding | None:
+        """A given name from the lists, when its capital or the words around it say it is a person."""
+        if key not in names and key not in ambiguous:
+            return None
+        end = start + len(key)
+        before, after = text[max(0, start - 40) : start], text[end : end + 40]
+        if key in ambiguous:
+            if _RELATION_BEFORE.search(before):
+                return Finding(Label.PERSON, start, end, 0.55, self.rule_id, "name-like word after a relation")
+            return None
+        if word[0].isupper() and not _sentence_initial(text, start):
+            return Finding(Label.PERSON, start, end, 0.5, self.rule_id, "capitalised given name")
+        if _BEFORE_NAME.search(before) or _AFTER_NAME.search(after) or _VOCATIVE.search(before):
+            return Finding(Label.PERSON, start, end, 0.5, self.rule_id, "given name with a cue around it")
+        return None
 
 
 # "I work at X", "my kid's school is X": the organisation follows the cue.
