@@ -83,10 +83,7 @@ class DetectionSettings:
     ner: str = "confidant"
     phone_regions: tuple[str, ...] = field(
         default=("US", "GB", "CA", "AU", "IE", "NZ", "IN"),
-        metadata={
-            "check": lambda v: all(_is_phone_region(r) for r in v),
-            "expect": "a list of two-letter region codes",
-        },
+        metadata={"check": _is_phone_region, "each": True, "expect": 'a two-letter region code such as "GB"'},
     )
     threshold: float = field(
         default=0.5, metadata={"check": lambda v: 0.0 <= v <= 1.0, "expect": "a number from 0 to 1"}
@@ -233,8 +230,12 @@ def _read_table(cls: type, table: Any, path: Path, prefix: str, skip: tuple[str,
             continue
         values[name] = _convert(hints[name], table[name], path, key)
         check = fld.metadata.get("check")
-        if check is not None and not check(values[name]):
-            raise ConfigError(path, key, f"expected {fld.metadata['expect']}, got {_describe(values[name])}")
+        # A check marked "each" applies to every item of a list, so the message can name the bad one.
+        items = enumerate(values[name]) if fld.metadata.get("each") else [(None, values[name])]
+        for index, value in items:
+            if check is not None and not check(value):
+                where = key if index is None else f"{key}[{index}]"
+                raise ConfigError(path, where, f"expected {fld.metadata['expect']}, got {_describe(value)}")
     return cls(**values)
 
 

@@ -62,6 +62,7 @@ BAD_CONFIGS = [
     ("[detection]\nthreshold = 1.5\n",                      "detection.threshold",  "from 0 to 1"),
     ("[detection]\nthreshold = true\n",                     "detection.threshold",  "expected a number"),
     ("[logging]\nlevel = \"LOUD\"\n",                       "logging.level",        "one of DEBUG"),
+    ("[detection]\nphone_regions = [\"GB\", \"XX\"]\n",     "detection.phone_regions[1]", "two-letter region code"),
     ("[discord]\ntoken_env = 42\n",                         "discord.token_env",    "expected a string"),
     ("[discord]\ntoken_env = \"  \"\n",                     "discord.token_env",    "non-empty"),
     ("[discord]\ncommand_guilds = [\"abc\"]\n",             "discord.command_guilds[0]", "expected an integer"),
