@@ -75,6 +75,12 @@ class StorageSettings:
     key_env: str = "CONFIDANT_KEY"
 
 
+def _is_phone_region(code: str) -> bool:
+    import phonenumbers  # only when a config is read: `confidant run` need not pay for it at import
+
+    return code in phonenumbers.SUPPORTED_REGIONS
+
+
 @dataclass(frozen=True, slots=True)
 class DetectionSettings:
     """Settings of the detection engine."""
@@ -190,12 +196,6 @@ def _check_guilds(config: Config, path: Path) -> None:
                 f"guild[{index}].{key}",
                 f"{value!r} is already guild[{index}].{earlier}; give each role and channel one job",
             )
-
-
-def _is_phone_region(code: str) -> bool:
-    import phonenumbers
-
-    return code in phonenumbers.SUPPORTED_REGIONS
 
 
 def _same(a: Ref | None, b: Ref | None) -> bool:
