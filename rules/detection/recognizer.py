@@ -12,6 +12,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, ClassVar
 
 from rules.detection.errors import Errors
@@ -42,10 +43,15 @@ class Context:
     def preceded_by(self, start: int, words: tuple[str, ...], window: int = CONTEXT_WINDOW) -> str | None:
         """Return the first of `words` that appears as a whole word in the `window` characters before `start`."""
         before = self.lowered[max(0, start - window) : start]
-        for word in words:
-            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", before):
-                return word
-        return None
+        found = {match.group() for match in _whole_words(words).finditer(before)}
+        return next((word for word in words if word in found), None)
+
+
+@cache
+def _whole_words(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled pattern matching any of `words` as a whole word (compiled once per word list)."""
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 class Recognizer(ABC):
@@ -111,10 +117,14 @@ class PatternRecognizer(Recognizer):
     DIRECT: ClassVar[bool] = False
     # How far before a match a context word still counts; loose patterns want a shorter reach.
     CONTEXT_CHARS: ClassVar[int] = CONTEXT_WINDOW
+    # A cheap pattern every match contains (e.g. three digits in a row); texts without it are skipped at once.
+    GATE: ClassVar[re.Pattern[str] | None] = None
 
     def analyze(self, ctx: Context) -> Iterator[Finding]:
         """Match every pattern, validate, and raise the score when a context word comes just before."""
         label = self.labels[0]
+        if self.GATE is not None and not self.GATE.search(ctx.text):
+            return
         if all(p.needs_context for p in self.PATTERNS) and not any(w in ctx.lowered for w in self.CONTEXT):
             return  # every pattern needs a context word and none is anywhere in the text
         for pattern in self.PATTERNS:

@@ -104,6 +104,12 @@ _VOCATIVE = re.compile(
 _ADDRESSED = re.compile(_VOCATIVE.pattern.removesuffix("$") + r"(?P<name>[A-Z][A-Za-z'\-]*)", re.IGNORECASE)
 
 
+@cache
+def _known_words() -> frozenset[str]:
+    """Words the addressed-by-name cue leaves alone: list names (judged with their own cues) and non-names."""
+    return load_word_list("not_names.txt") | load_word_list("first_names.txt") | load_word_list("ambiguous_names.txt")
+
+
 class GivenNames(Recognizer):
     """Given names from a list, including lower-case ones when the words around them say it is a person."""
 
@@ -121,7 +127,7 @@ class GivenNames(Recognizer):
             start, end = match.span("name")
             if match["name"].lower() not in not_names:
                 found[start] = Finding(Label.PERSON, start, end, 0.65, self.rule_id, "introduced as a name")
-        known = not_names | names | ambiguous  # list names are judged below, with their own cues
+        known = _known_words()  # list names are judged below, with their own cues
         for match in _ADDRESSED.finditer(ctx.text):
             start, end = match.span("name")
             word = match["name"]
@@ -185,6 +191,13 @@ _INSTITUTION = re.compile(
 )
 
 
+# Every workplace cue and institution name contains one of these (checked first: most messages have none).
+_WORKPLACE_HINT = re.compile(
+    r"work|employ|job|office|shift|boss|school|stud|attend|hospital|clinic|medical|infirmary|hospice|church|chapel"
+    r"|cathedral|mosque|synagogue|temple|elementary|primary|academy|college|university|prison|jail|rehab|cent(?:er|re)"
+)
+
+
 class Workplaces(Recognizer):
     """Organisations named as someone's workplace or school, and institutions named by their kind."""
 
@@ -195,6 +208,8 @@ class Workplaces(Recognizer):
     def analyze(self, ctx: Context) -> Iterator[Finding]:
         """Yield the organisation after a workplace cue, and hospitals, churches and schools named in full."""
         found: list[Finding] = []
+        if not _WORKPLACE_HINT.search(ctx.lowered):
+            return  # most messages: no word that a workplace cue or an institution's name needs
         for cue in _WORKPLACE_CUE.finditer(ctx.text):
             org = _ORG_WORDS.match(ctx.text, cue.end())
             if org is None or _generic(org.group()):

@@ -74,6 +74,10 @@ def _dedupe(findings: Iterable[Finding]) -> Iterator[Finding]:
     yield from sorted(kept, key=lambda f: f.start)
 
 
+_THREE_DIGITS = re.compile(r"\d{3}")
+_TWO_DIGITS = re.compile(r"\d{2}")
+
+
 # --- US Social Security numbers -----------------------------------------------------------------------------------
 
 
@@ -84,6 +88,7 @@ class SocialSecurityNumber(PatternRecognizer):
     labels = (Label.ID,)
     score = 0.6
     DIRECT = True
+    GATE = _THREE_DIGITS
     PATTERNS = (
         Pattern("ssn dashed", r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])", 0.6),
         Pattern("ssn spaced", r"(?<!\d)(?<!\d )\d{3} \d{2} \d{4}(?!\d| \d)", 0.45),
@@ -124,6 +129,7 @@ class PaymentCard(PatternRecognizer):
     labels = (Label.ID,)
     score = 0.95
     DIRECT = True
+    GATE = _THREE_DIGITS
     # The separator is captured once and repeated (\1), so "4111 1111-1111 1111" style mixes are not joined.
     PATTERNS = (
         Pattern("card 4-4-4-4", r"(?<![\d-])\d{4}([ -]?)\d{4}\1\d{4}\1\d{1,7}(?![\d]|-\d)", 0.4),
@@ -230,6 +236,7 @@ class NhsNumber(PatternRecognizer):
     labels = (Label.ID,)
     score = 0.6
     DIRECT = True
+    GATE = _THREE_DIGITS
     PATTERNS = (
         # The NHS writes these 3 3 4 with spaces; a US phone number written that way passes 1 time in 11.
         Pattern("nhs 3-3-4", r"(?<![\d()+-])(?<!\d )\d{3} \d{3} \d{4}(?!\d| \d)", 0.6),
@@ -262,6 +269,7 @@ class NiNumber(PatternRecognizer):
     labels = (Label.ID,)
     score = 0.7
     DIRECT = True
+    GATE = _TWO_DIGITS
     # HMRC's rules: the first letter is not D F I Q U V, the second not D F I O Q U V, and some pairs were never
     # issued (BG GB KN NK NT TN ZZ) — so the printed example "QQ 12 34 56 C" is not one.
     _PREFIX = r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
