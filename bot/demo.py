@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import create_bot
-from bot.config import Config, StorageSettings
-from bot.fakediscord import FakeDiscord, Message, User
+from bot.config import Config, GuildConfig, StorageSettings
+from bot.fakediscord import FakeDiscord, Guild, Message, User
 from models.crypto import generate_key
 
 DEMO_KEY_ENV = "CONFIDANT_DEMO_KEY"
@@ -66,6 +66,43 @@ def _components(components: list[dict]) -> list[dict]:
     return flat
 
 
+async def _onboarding_scenes(fake: FakeDiscord, group: Guild, show: Transcript) -> None:
+    """A newcomer accepts by DM; another, with DMs closed, does the same in a private thread of #welcome."""
+    member_role = group.role("Member")
+
+    show.scene("A newcomer joins and reads the agreement by DM")
+    bea = fake.add_user("bea")
+    await fake.member_join(group, bea)
+    dm = await fake.wait_for_message(to=bea)
+    show.message("DM", "Confidant", dm, lines=8)
+
+    show.scene("She accepts and gets the member role")
+    show.said("DM", "bea", "presses [ I agree ]")
+    agree = next(custom_id for custom_id in dm.custom_ids() if ":agree:" in custom_id)
+    pressed = await fake.click(dm, agree, bea)
+    show.message("DM", "Confidant", await pressed.wait_message())
+    await fake.wait_for(lambda: member_role.id in fake.member(group, bea).roles, what="bea's member role")
+    show.note("bea now has the Member role; the consent ledger holds her answer with the sha256 of the exact text.")
+
+    show.scene("A newcomer with closed DMs is greeted in a private thread")
+    cal = fake.add_user("cal", dms_open=False)
+    await fake.member_join(group, cal)
+    await fake.wait_for(lambda: group.threads, what="a private welcome thread")
+    thread = group.threads[0]
+    greeting = await fake.wait_for_message(thread)
+    show.note(
+        f"cal's DMs are closed, so Confidant opened a private thread in #welcome ('{thread.name}'): only cal and the "
+        "moderators can see it. Nothing was posted in #welcome itself."
+    )
+    show.message(f"#welcome › {thread.name}", "Confidant", greeting, lines=6)
+    show.said(f"#welcome › {thread.name}", "cal", "presses [ I agree ]")
+    agree = next(custom_id for custom_id in greeting.custom_ids() if ":agree:" in custom_id)
+    pressed = await fake.click(greeting, agree, cal)
+    show.message(f"#welcome › {thread.name}", "Confidant", await pressed.wait_message(), cal)
+    await fake.wait_for(lambda: member_role.id in fake.member(group, cal).roles, what="cal's member role")
+    show.note("cal now has the Member role too.")
+
+
 async def run_demo(out: TextIO = sys.stdout) -> int:
     """Play the scripted scenario and print the transcript; 0 when every scene behaved as expected."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -73,7 +110,7 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
     show = Transcript(out)
     with tempfile.TemporaryDirectory(prefix="confidant-demo-") as tmp:
         os.environ[DEMO_KEY_ENV] = generate_key()  # a throwaway key for a throwaway database
-        config = Config(storage=StorageSettings(path=Path(tmp) / "demo.db", key_env=DEMO_KEY_ENV))
+        storage = StorageSettings(path=Path(tmp) / "demo.db", key_env=DEMO_KEY_ENV)
         async with FakeDiscord(bot_name="Confidant") as fake:
             group = fake.add_guild(
                 "Willow Recovery Circle",
@@ -83,7 +120,14 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
             )
             alice = fake.add_user("alice")
             fake.add_member(group, alice, roles=[group.role("Member")])
-            bot = create_bot(config, guild_ready_timeout=0.05)
+            setup = GuildConfig(
+                id=group.id,
+                member_role="Member",
+                moderator_role="Moderators",
+                gate_channel="welcome",
+                log_channel="mod-log",
+            )
+            bot = create_bot(Config(storage=storage, guild=(setup,)), guild_ready_timeout=0.05)
 
             show.scene("The bot connects")
             show.note(
@@ -114,6 +158,7 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
                     f"The whole text came in {len(full.embeds)} embed(s), visible to alice only; the button keeps "
                     "working after a restart because its id carries all it needs."
                 )
+                await _onboarding_scenes(fake, group, show)
             show.scene("The bot shuts down")
             show.note("Discord connection closed; database writes finished and the database closed. Demo complete.")
     return 0

@@ -10,6 +10,96 @@ CONFIDENTIALITY_TITLE = "Confidentiality — the short version"
 CONFIDENTIALITY_FOOTER = "Press the button for the whole agreement."
 READ_AGREEMENT_BUTTON = "Read the whole agreement"
 
+# --- the agreement: joining -------------------------------------------------------------------------------------------
+AGREE_BUTTON = "I agree"
+QUESTION_BUTTON = "I have a question"
+DECLINE_BUTTON = "Decline"
+WELCOME_DM = (
+    "Welcome to **{guild}**. Before you join the conversation, please read the group's confidentiality agreement "
+    "below. Take your time — there is no rush, and questions are welcome."
+)
+WELCOME_GATE = (
+    "Welcome, {mention}. Your direct messages are closed, so we've made this private thread: only you and the "
+    "moderators can see it. Please read the group's confidentiality agreement below, whenever you're ready."
+)
+GATE_THREAD_NAME = "Welcome {name}"
+GATE_FALLBACK = (
+    "Welcome, {mention}. Please read the group's confidentiality agreement privately: press the button below. "
+    "Only you will see it."
+)
+GATE_FALLBACK_BUTTON = "Read the agreement privately"
+ACCEPTED = (
+    "Thank you — you've accepted the agreement of **{guild}**, and you now have access to the group. Welcome.\n\n"
+    "If you ever think something was shared outside the group, or someone was identified, tell the moderators "
+    "privately: send me a direct message, or use `/report`. Reports are private, and anonymous unless you "
+    "choose otherwise."
+)
+ACCEPTED_WAITING_SCREENING = (
+    "Thank you — you've accepted the agreement of **{guild}**. The server also asks you to complete Discord's "
+    "own membership screening (the rules prompt in the server); as soon as you have, you'll get access.\n\n"
+    "If you ever think something was shared outside the group, tell the moderators privately: send me a "
+    "direct message, or use `/report`."
+)
+ACCEPTED_WAITING_MODERATOR = (
+    "Thank you — you've accepted the agreement of **{guild}**. I couldn't open the group to you myself just "
+    "now; a moderator will let you in shortly. You don't need to do anything else.\n\n"
+    "If you ever think something was shared outside the group, tell the moderators privately: send me a "
+    "direct message, or use `/report`."
+)
+ALREADY_ACCEPTED = "You've already accepted this agreement — there's nothing more to do. Welcome."
+WELCOME_BACK = (
+    "Welcome back to **{guild}**. You accepted the current confidentiality agreement before, so you have access "
+    "again. If anything worries you, send me a direct message or use `/report`."
+)
+DECLINED = (
+    "That's alright — thank you for reading it. You won't get access to the group's channels without "
+    "accepting, and nothing else happens. If you change your mind, you can come back any time: use "
+    "`/agreement accept` in the server or here."
+)
+QUESTION_FOR_NOW = (
+    "Questions are welcome. For now, please ask one of the group's moderators directly — they're happy to help, "
+    "and you can accept the agreement whenever you're ready."
+)
+OUTDATED_VERSION = (
+    "The group has updated its agreement since this message was sent, so these buttons belong to an older "
+    "version. Here is the current one — please read it and answer below."
+)
+NOT_YOUR_BUTTONS = (
+    "These buttons are for the member this agreement was sent to. You can read it yourself with `/agreement show`."
+)
+LEFT_THE_GROUP = "It looks like you're no longer a member of **{guild}**, so there's nothing to accept right now."
+PICK_A_SERVER = "Please use this command inside the group's server, so I know which group's agreement you mean."
+
+# --- the agreement: moderators ---------------------------------------------------------------------------------------
+STATUS_TITLE = "Agreement status"
+STATUS_SUMMARY = (
+    "Current version: **{version}**\n"
+    "Accepted the current version: **{current}**\n"
+    "Accepted an older version: **{older}**\n"
+    "Waiting for an answer: **{pending}**\n"
+    "Declined: **{declined}**"
+)
+STATUS_PENDING_LIST = "Waiting: {members}"
+STATUS_MORE = " and {count} more"
+STATUS_MEMBER = "{member}: {state} (version {version}){granted}"
+STATUS_MEMBER_GRANTED = ", role given"
+STATUS_MEMBER_NONE = "{member} has not been offered the agreement yet."
+STATUS_LEDGER_LINE = "{when}: {decision} version {version} by {via}"
+SETUP_ROLE_TOO_HIGH = (
+    "I can't give the {role} role to members who accepted the agreement: my role is below it (or I lack Manage "
+    "Roles). Fix: in Server Settings → Roles, drag my role above {role}, and make sure it has Manage Roles. "
+    "Until then, members who accepted are waiting — use `/agreement status` to see who."
+)
+SETUP_NO_MEMBER_ROLE = (
+    "No member role is set up, so I can't let members in after they accept the agreement. Fix: set "
+    "`member_role` in the guild's entry of config.toml (or with /setup)."
+)
+SETUP_NO_GATE = (
+    "A new member has their direct messages closed and I couldn't greet them in the gate channel (it is missing, "
+    "or I can't post there or create private threads in it). Fix: set `gate_channel` and give me Send Messages "
+    "and Create Private Threads there. Use `/agreement status` to see who is waiting."
+)
+
 # --- errors -------------------------------------------------------------------------------------------------------
 ERROR_APOLOGY = (
     "Sorry — something went wrong on our side and that didn't work. Nothing you wrote was shared. "
@@ -21,3 +111,8 @@ ERROR_COOLDOWN = "Please wait {seconds:.0f} seconds and try again."
 
 # --- command descriptions (shown in Discord's command picker) --------------------------------------------------------
 CMD_CONFIDENTIALITY = "Show the group's key confidentiality rules (only you see the answer)."
+CMD_AGREEMENT = "The group's confidentiality agreement."
+CMD_AGREEMENT_SHOW = "Read the group's whole confidentiality agreement (only you see it)."
+CMD_AGREEMENT_ACCEPT = "Get the agreement again privately, with the buttons to accept it."
+CMD_AGREEMENT_STATUS = "Moderators: who accepted which version of the agreement, and who is waiting."
+CMD_AGREEMENT_STATUS_MEMBER = "Show one member's answers instead of the whole group."

@@ -6,7 +6,20 @@ import enum
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-__all__ = ["ERASED_USER_ID", "AuditAction", "AuditEntry", "GuildSettings", "require_id"]
+__all__ = [
+    "ERASED_USER_ID",
+    "AgreementVersion",
+    "AuditAction",
+    "AuditEntry",
+    "Consent",
+    "Decision",
+    "GuildSettings",
+    "Onboarding",
+    "OnboardingState",
+    "Recorded",
+    "Via",
+    "require_id",
+]
 
 # Discord snowflakes are never 0, so 0 marks a user whose data was deleted (see Store.delete_user_data).
 ERASED_USER_ID = 0
@@ -85,3 +98,84 @@ class AuditEntry:
             raise ValueError(f"action must be one of {[a.value for a in AuditAction]}, got {self.action!r}") from None
         if self.created_at is not None and self.created_at.tzinfo is None:
             raise ValueError(f"created_at must be timezone-aware, got {self.created_at!r}")
+
+
+# --- agreement and consent ----------------------------------------------------------------------------------------
+
+
+class Decision(enum.StrEnum):
+    """What a member answered to the agreement; the value is what the consent ledger stores."""
+
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Via(enum.StrEnum):
+    """Where the member read and answered the agreement."""
+
+    DM = "dm"
+    GATE = "gate"  # a private thread or an ephemeral flow in the guild's gate channel
+
+
+class OnboardingState(enum.StrEnum):
+    """Where a member stands with the guild's agreement."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementVersion:
+    """One published text of a guild's agreement; `published_by` is None for the default that ships."""
+
+    guild_id: int
+    version: int
+    text: str
+    sha256: str
+    published_at: datetime
+    published_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """One row of the consent ledger: who answered which text, how, where and when."""
+
+    id: int
+    guild_id: int
+    user_id: int
+    version: int
+    text_sha256: str
+    decision: Decision
+    via: Via
+    channel_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Onboarding:
+    """A member's onboarding: the version offered, their answer so far, and whether the role was granted."""
+
+    guild_id: int
+    user_id: int
+    version: int
+    state: OnboardingState
+    updated_at: datetime
+    via: Via | None = None
+    channel_id: int | None = None
+    role_granted_at: datetime | None = None
+    reminder_due_at: datetime | None = None
+    removal_due_at: datetime | None = None
+
+    @property
+    def awaiting_role(self) -> bool:
+        """Whether the member accepted but the bot has not (yet) given them the member role."""
+        return self.state is OnboardingState.ACCEPTED and self.role_granted_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """The outcome of recording a decision: the member's onboarding now, and the new ledger row (None if unchanged)."""
+
+    onboarding: Onboarding
+    consent: Consent | None

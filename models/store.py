@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import json
 import logging
 import os
 import re
 import sqlite3
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Generator
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +40,20 @@ from models.errors import (
     MigrationsInvalid,
     StoreClosed,
 )
-from models.records import ERASED_USER_ID, AuditAction, AuditEntry, GuildSettings, require_id
+from models.records import (
+    ERASED_USER_ID,
+    AgreementVersion,
+    AuditAction,
+    AuditEntry,
+    Consent,
+    Decision,
+    GuildSettings,
+    Onboarding,
+    OnboardingState,
+    Recorded,
+    Via,
+    require_id,
+)
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -343,6 +357,85 @@ def _settings_from_json(guild_id: int, text: str) -> GuildSettings:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Agreement, consent and onboarding rows <-> records
+
+
+def _sha256(text: str) -> str:
+    """Hex digest of `text` as UTF-8, the same digest `rules.agreement.Agreement.sha256` gives."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _time(seconds: int | None) -> datetime | None:
+    """A stored unix time as an aware datetime (None stays None)."""
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+def _agreement_version(row: sqlite3.Row) -> AgreementVersion:
+    return AgreementVersion(
+        guild_id=row["guild_id"],
+        version=row["version"],
+        text=row["text"],
+        sha256=row["sha256"],
+        published_by=row["published_by"],
+        published_at=datetime.fromtimestamp(row["published_at"], UTC),
+    )
+
+
+def _consent(row: sqlite3.Row) -> Consent:
+    return Consent(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        version=row["version"],
+        text_sha256=row["text_sha256"],
+        decision=Decision(row["decision"]),
+        via=Via(row["via"]),
+        channel_id=row["channel_id"],
+        created_at=datetime.fromtimestamp(row["created_at"], UTC),
+    )
+
+
+def _onboarding(row: sqlite3.Row) -> Onboarding:
+    return Onboarding(
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        version=row["version"],
+        state=OnboardingState(row["state"]),
+        via=None if row["via"] is None else Via(row["via"]),
+        channel_id=row["channel_id"],
+        role_granted_at=_time(row["role_granted_at"]),
+        reminder_due_at=_time(row["reminder_due_at"]),
+        removal_due_at=_time(row["removal_due_at"]),
+        updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
+    )
+
+
+async def _onboarding_row(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> sqlite3.Row | None:
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM onboarding WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    return next(iter(rows), None)
+
+
+async def _require_onboarding_row(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> sqlite3.Row:
+    row = await _onboarding_row(conn, guild_id, user_id)
+    if row is None:
+        raise RuntimeError(f"onboarding row for user {user_id} in guild {guild_id} vanished inside its transaction")
+    return row
+
+
+async def _version_sha256(conn: aiosqlite.Connection, guild_id: int, version: int) -> str:
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT sha256 FROM agreement_versions WHERE guild_id = ? AND version = ?", (guild_id, version)
+        )
+    )
+    if not rows:
+        raise ValueError(f"guild {guild_id} has no agreement version {version!r}")
+    return str(rows[0]["sha256"])
+
+
+# ---------------------------------------------------------------------------------------------------------
 # The Store
 
 
@@ -595,16 +688,219 @@ class Store:
             reason=None if token is None else self._cipher.decrypt(token, field="audit reason"),
         )
 
+    # -- agreements --------------------------------------------------------------------------------------------
+
+    async def current_agreement(self, guild_id: int, default_text: str) -> AgreementVersion:
+        """Return the guild's newest agreement; a guild that never published one gets `default_text` as version 1."""
+        require_id("guild_id", guild_id)
+        rows = await self._read(
+            "read the agreement",
+            "SELECT * FROM agreement_versions WHERE guild_id = ? ORDER BY version DESC LIMIT 1",
+            (guild_id,),
+        )
+        if rows:
+            return _agreement_version(rows[0])
+        params = (guild_id, default_text, _sha256(default_text), self._now())
+
+        async def work(conn: aiosqlite.Connection) -> sqlite3.Row:
+            # OR IGNORE: another task may have written version 1 between the read above and this transaction.
+            await conn.execute(
+                "INSERT OR IGNORE INTO agreement_versions "
+                "(guild_id, version, text, sha256, published_by, published_at) VALUES (?, 1, ?, ?, NULL, ?)",
+                params,
+            )
+            found = await conn.execute_fetchall(
+                "SELECT * FROM agreement_versions WHERE guild_id = ? ORDER BY version DESC LIMIT 1",
+                (guild_id,),
+            )
+            return next(iter(found))
+
+        return _agreement_version(await self._write("record the default agreement", work))
+
+    async def publish_agreement(self, guild_id: int, text: str, published_by: int) -> AgreementVersion:
+        """Store `text` as the guild's next agreement version (older versions stay) and return it."""
+        require_id("guild_id", guild_id)
+        require_id("published_by", published_by)
+        if not text.strip():
+            raise ValueError("an agreement text must not be empty")
+        params = (text, _sha256(text), published_by, self._now(), guild_id)
+
+        async def work(conn: aiosqlite.Connection) -> sqlite3.Row:
+            rows = await conn.execute_fetchall(
+                "INSERT INTO agreement_versions (guild_id, version, text, sha256, published_by, published_at) "
+                "SELECT ?5, coalesce(max(version), 0) + 1, ?1, ?2, ?3, ?4 FROM agreement_versions WHERE guild_id = ?5 "
+                "RETURNING *",
+                params,
+            )
+            return next(iter(rows))
+
+        return _agreement_version(await self._write("publish an agreement", work))
+
+    async def agreement_version(self, guild_id: int, version: int) -> AgreementVersion | None:
+        """Return one version of the guild's agreement, if it exists."""
+        require_id("guild_id", guild_id)
+        rows = await self._read(
+            "read an agreement version",
+            "SELECT * FROM agreement_versions WHERE guild_id = ? AND version = ?",
+            (guild_id, version),
+        )
+        return _agreement_version(rows[0]) if rows else None
+
+    # -- onboarding and the consent ledger ---------------------------------------------------------------------
+
+    async def start_onboarding(self, guild_id: int, user_id: int, version: int) -> Onboarding:
+        """Record that `user_id` joined and is offered `version`.
+
+        A member who already accepted that very version (a rejoin) stays accepted, with the role to be given
+        again; anyone else starts over as pending.
+        """
+        require_id("guild_id", guild_id)
+        require_id("user_id", user_id)
+        now = self._now()
+
+        async def work(conn: aiosqlite.Connection) -> sqlite3.Row:
+            row = await _onboarding_row(conn, guild_id, user_id)
+            if row is not None and row["state"] == OnboardingState.ACCEPTED and row["version"] == version:
+                await conn.execute(
+                    "UPDATE onboarding SET role_granted_at = NULL, updated_at = ? WHERE guild_id = ? AND user_id = ?",
+                    (now, guild_id, user_id),
+                )
+            else:
+                await conn.execute(
+                    "INSERT INTO onboarding (guild_id, user_id, version, state, updated_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (guild_id, user_id) DO UPDATE SET version = excluded.version, "
+                    "state = excluded.state, via = NULL, channel_id = NULL, role_granted_at = NULL, "
+                    "reminder_due_at = NULL, removal_due_at = NULL, updated_at = excluded.updated_at",
+                    (guild_id, user_id, version, OnboardingState.PENDING.value, now),
+                )
+            return await _require_onboarding_row(conn, guild_id, user_id)
+
+        return _onboarding(await self._write("start onboarding", work))
+
+    async def record_delivery(self, guild_id: int, user_id: int, via: Via, channel_id: int | None) -> None:
+        """Remember where the agreement was sent: the DM channel or the private gate thread."""
+        require_id("guild_id", guild_id)
+        require_id("user_id", user_id)
+        params = (Via(via).value, channel_id, self._now(), guild_id, user_id)
+
+        async def work(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "UPDATE onboarding SET via = ?, channel_id = ?, updated_at = ? WHERE guild_id = ? AND user_id = ?",
+                params,
+            )
+
+        await self._write("record where the agreement was sent", work)
+
+    async def record_decision(
+        self, guild_id: int, user_id: int, version: int, decision: Decision, via: Via, channel_id: int | None
+    ) -> Recorded:
+        """Append the member's answer to the consent ledger and update their onboarding, in one transaction.
+
+        The ledger row carries the sha256 of that version's exact text. Giving the same answer to the same version
+        again (a double click) records nothing new: `Recorded.consent` is then None.
+        """
+        require_id("guild_id", guild_id)
+        require_id("user_id", user_id)
+        decision, via = Decision(decision), Via(via)
+        now = self._now()
+
+        async def work(conn: aiosqlite.Connection) -> tuple[sqlite3.Row, sqlite3.Row | None]:
+            row = await _onboarding_row(conn, guild_id, user_id)
+            if row is not None and row["state"] == decision.value and row["version"] == version:
+                return row, None
+            digest = await _version_sha256(conn, guild_id, version)
+            consent = next(
+                iter(
+                    await conn.execute_fetchall(
+                        "INSERT INTO consents (guild_id, user_id, version, text_sha256, decision, via, channel_id, "
+                        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                        (guild_id, user_id, version, digest, decision.value, via.value, channel_id, now),
+                    )
+                )
+            )
+            await conn.execute(
+                "INSERT INTO onboarding (guild_id, user_id, version, state, via, channel_id, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+                "version = excluded.version, state = excluded.state, via = excluded.via, "
+                "channel_id = excluded.channel_id, updated_at = excluded.updated_at",
+                (guild_id, user_id, version, decision.value, via.value, channel_id, now),
+            )
+            return await _require_onboarding_row(conn, guild_id, user_id), consent
+
+        row, consent = await self._write("record a consent decision", work)
+        return Recorded(_onboarding(row), None if consent is None else _consent(consent))
+
+    async def claim_role_grant(self, guild_id: int, user_id: int) -> bool:
+        """Mark the member role as given to an accepted member; False if it already was (or they did not accept).
+
+        Only the caller that gets True may give the role, so double clicks and races give it once.
+        """
+        params = (self._now(), guild_id, user_id, OnboardingState.ACCEPTED.value)
+
+        async def work(conn: aiosqlite.Connection) -> bool:
+            cursor = await conn.execute(
+                "UPDATE onboarding SET role_granted_at = ? "
+                "WHERE guild_id = ? AND user_id = ? AND state = ? AND role_granted_at IS NULL",
+                params,
+            )
+            return cursor.rowcount == 1
+
+        return await self._write("claim a role grant", work)
+
+    async def release_role_grant(self, guild_id: int, user_id: int) -> None:
+        """Undo `claim_role_grant` after Discord refused the role, so a later attempt may try again."""
+
+        async def work(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "UPDATE onboarding SET role_granted_at = NULL WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
+
+        await self._write("release a role grant", work)
+
+    async def onboarding(self, guild_id: int, user_id: int) -> Onboarding | None:
+        """Return where the member stands with the guild's agreement, if they were ever offered it."""
+        rows = await self._read(
+            "read onboarding",
+            "SELECT * FROM onboarding WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return _onboarding(rows[0]) if rows else None
+
+    async def guild_onboarding(self, guild_id: int) -> list[Onboarding]:
+        """Return every member's onboarding in the guild, most recently changed first."""
+        require_id("guild_id", guild_id)
+        rows = await self._read(
+            "read the guild's onboarding",
+            "SELECT * FROM onboarding WHERE guild_id = ? ORDER BY updated_at DESC, user_id",
+            (guild_id,),
+        )
+        return [_onboarding(row) for row in rows]
+
+    async def consents(self, guild_id: int, user_id: int) -> list[Consent]:
+        """Return the member's consent ledger rows in the guild, oldest first."""
+        require_id("guild_id", guild_id)
+        rows = await self._read(
+            "read the consent ledger",
+            "SELECT * FROM consents WHERE guild_id = ? AND user_id = ? ORDER BY id",
+            (guild_id, user_id),
+        )
+        return [_consent(row) for row in rows]
+
     # -- deletion ------------------------------------------------------------------------------------------
 
-    async def delete_user_data(self, user_id: int) -> int:
+    async def delete_user_data(self, user_id: int, *, erase_consents_in: Collection[int] = ()) -> int:
         """Erase `user_id` from every table keyed by a user; return how many rows changed.
 
         The audit log is the group's record that an action happened, so its rows are kept but erased:
         the user's id becomes ERASED_USER_ID wherever they were actor or subject, and the row's encrypted
-        reason (free text that may identify them) is removed.
+        reason (free text that may identify them) is removed. Onboarding rows are deleted. Consents are the
+        group's record of who agreed to what, so they are kept unless the guild is in `erase_consents_in`, where
+        the row stays but its user id is erased.
         """
+        # TODO(settings): the caller should pass the guilds whose GuildSettings say not to keep consents as the
+        # group's record (a `keep_consents` setting, default True, arrives with /setup and /mydata).
         require_id("user_id", user_id)
+        guilds = tuple(erase_consents_in)
 
         async def work(conn: aiosqlite.Connection) -> int:
             cursor = await conn.execute(
@@ -615,10 +911,19 @@ class Store:
                 "WHERE actor_id = ? OR subject_id = ?",
                 (user_id, ERASED_USER_ID, user_id, ERASED_USER_ID, user_id, user_id),
             )
-            return cursor.rowcount
+            changed = cursor.rowcount
+            cursor = await conn.execute("DELETE FROM onboarding WHERE user_id = ?", (user_id,))
+            changed += cursor.rowcount
+            for guild_id in guilds:
+                cursor = await conn.execute(
+                    "UPDATE consents SET user_id = ? WHERE guild_id = ? AND user_id = ?",
+                    (ERASED_USER_ID, guild_id, user_id),
+                )
+                changed += cursor.rowcount
+            return changed
 
         changed = await self._write("delete a user's data", work)
-        log.info("Erased a user's data from %d audit log row(s)", changed)
+        log.info("Erased a user's data from %d row(s)", changed)
         return changed
 
 

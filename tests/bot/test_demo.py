@@ -7,7 +7,7 @@ from rules.agreement import default_agreement
 
 
 async def test_demo_runs_every_scene_and_exits_0():
-    """The demo connects, answers /confidentiality privately, shows the agreement and shuts down cleanly."""
+    """The demo connects, answers /confidentiality privately, onboards two newcomers and shuts down cleanly."""
     out = io.StringIO()
     assert await run_demo(out) == 0
     transcript = out.getvalue()
@@ -16,9 +16,15 @@ async def test_demo_runs_every_scene_and_exits_0():
         "== The bot connects",
         "== A member asks for the rules",
         "== She reads the whole agreement",
+        "== A newcomer joins and reads the agreement by DM",
+        "== She accepts and gets the member role",
+        "== A newcomer with closed DMs is greeted in a private thread",
         "== The bot shuts down",
     ]
-    assert "slash commands: /confidentiality" in transcript
+    assert "slash commands: /agreement, /confidentiality" in " ".join(transcript.split())
     assert "Confidant (only alice sees this):" in transcript
     assert default_agreement().summary.splitlines()[0][:40] in transcript
     assert "[ Read the whole agreement ]" in transcript
+    assert "[ I agree ]  [ I have a question ]  [ Decline ]" in transcript
+    assert "bea now has the Member role" in transcript and "cal now has the Member role" in transcript
+    assert "Confidant (only cal sees this):" in transcript

@@ -9,6 +9,9 @@ from models.crypto import FieldCipher, generate_key
 from models.errors import DatabaseNewer, DatabaseUnusable, KeyMismatch, MigrationFailed, MigrationsInvalid
 from models.store import Store, latest_version, load_migrations, migrate, split_statements
 
+# The shipped schema version; test migrations are numbered after it.
+SHIPPED = latest_version()
+
 
 def raw(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None)
@@ -45,11 +48,15 @@ async def test_fresh_database_migrates_to_latest_in_wal_mode(db_path, cipher):
 
 async def test_migrate_reports_versions_and_reopening_applies_nothing(db_path, cipher, migrations_dir):
     """`migrate` returns (before, after); a second run applies no migration again."""
-    write(migrations_dir, "0002_counter.sql", "CREATE TABLE counter (n INTEGER);\nINSERT INTO counter VALUES (1);\n")
-    assert await migrate(db_path, cipher, migrations_dir=migrations_dir) == (0, 2)
-    assert await migrate(db_path, cipher, migrations_dir=migrations_dir) == (2, 2)
+    write(
+        migrations_dir,
+        f"{SHIPPED + 1:04d}_counter.sql",
+        "CREATE TABLE counter (n INTEGER);\nINSERT INTO counter VALUES (1);\n",
+    )
+    assert await migrate(db_path, cipher, migrations_dir=migrations_dir) == (0, SHIPPED + 1)
+    assert await migrate(db_path, cipher, migrations_dir=migrations_dir) == (SHIPPED + 1, SHIPPED + 1)
     async with Store.open(db_path, cipher, migrations_dir=migrations_dir) as store:
-        assert store.version_at_open == 2
+        assert store.version_at_open == SHIPPED + 1
     conn = raw(db_path)
     try:
         assert conn.execute("SELECT count(*) FROM counter").fetchone()[0] == 1
@@ -61,9 +68,15 @@ async def test_migrate_reports_versions_and_reopening_applies_nothing(db_path, c
 async def test_failed_migration_leaves_database_as_it_was(db_path, cipher, migrations_dir):
     """A migration that fails rolls back every pending migration; file bytes, schema and version are unchanged."""
     await migrate(db_path, cipher, migrations_dir=migrations_dir)
-    write(migrations_dir, "0002_good.sql", "CREATE TABLE good (x INTEGER);\nINSERT INTO good VALUES (1);\n")
-    write(migrations_dir, "0003_also_good.sql", "ALTER TABLE audit_log ADD COLUMN extra TEXT;\n")
-    write(migrations_dir, "0004_broken.sql", "CREATE TABLE fine (x);\nINSERT INTO no_such_table VALUES (1);\n")
+    write(
+        migrations_dir, f"{SHIPPED + 1:04d}_good.sql", "CREATE TABLE good (x INTEGER);\nINSERT INTO good VALUES (1);\n"
+    )
+    write(migrations_dir, f"{SHIPPED + 2:04d}_also_good.sql", "ALTER TABLE audit_log ADD COLUMN extra TEXT;\n")
+    write(
+        migrations_dir,
+        f"{SHIPPED + 3:04d}_broken.sql",
+        "CREATE TABLE fine (x);\nINSERT INTO no_such_table VALUES (1);\n",
+    )
     schema_before = schema_of(db_path)
     bytes_before = db_path.read_bytes()
 
@@ -71,47 +84,49 @@ async def test_failed_migration_leaves_database_as_it_was(db_path, cipher, migra
         await Store.open(db_path, cipher, migrations_dir=migrations_dir)
 
     message = str(caught.value)
-    assert "0004_broken.sql" in message
+    assert f"{SHIPPED + 3:04d}_broken.sql" in message
     assert "statement 2" in message
     assert "no such table: no_such_table" in message
-    assert "still at schema version 1" in message
+    assert f"still at schema version {SHIPPED}" in message
     assert schema_of(db_path) == schema_before
-    assert schema_before[0] == 1
+    assert schema_before[0] == SHIPPED
     assert db_path.read_bytes() == bytes_before
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)) == [db_path.name]
 
 
 async def test_failed_migration_on_a_new_database_leaves_it_empty(db_path, cipher, migrations_dir):
     """When the very first upgrade fails, the database has no tables and version 0, and a fixed run succeeds."""
-    write(migrations_dir, "0002_broken.sql", "CREATE TABLE t (x);\nTHIS IS NOT SQL;\n")
-    with pytest.raises(MigrationFailed, match="0002_broken.sql"):
+    write(migrations_dir, f"{SHIPPED + 1:04d}_broken.sql", "CREATE TABLE t (x);\nTHIS IS NOT SQL;\n")
+    with pytest.raises(MigrationFailed, match=f"{SHIPPED + 1:04d}_broken.sql"):
         await Store.open(db_path, cipher, migrations_dir=migrations_dir)
     assert schema_of(db_path) == (0, [])
 
-    write(migrations_dir, "0002_broken.sql", "CREATE TABLE t (x);\n")
-    assert await migrate(db_path, cipher, migrations_dir=migrations_dir) == (0, 2)
+    write(migrations_dir, f"{SHIPPED + 1:04d}_broken.sql", "CREATE TABLE t (x);\n")
+    assert await migrate(db_path, cipher, migrations_dir=migrations_dir) == (0, SHIPPED + 1)
 
 
 async def test_database_newer_than_the_code_is_refused(db_path, cipher, migrations_dir):
     """A database at a version above the newest migration raises DatabaseNewer naming both versions."""
-    write(migrations_dir, "0002_future.sql", "CREATE TABLE future (x);\n")
+    write(migrations_dir, f"{SHIPPED + 1:04d}_future.sql", "CREATE TABLE future (x);\n")
     await migrate(db_path, cipher, migrations_dir=migrations_dir)
-    with pytest.raises(DatabaseNewer, match=r"\[S005\] .* schema version 2, .* up to version 1\. Upgrade Confidant"):
+    with pytest.raises(
+        DatabaseNewer, match=rf"\[S005\] .* schema version {SHIPPED + 1}, .* up to version {SHIPPED}\. Upgrade"
+    ):
         await Store.open(db_path, cipher)
-    assert schema_of(db_path)[0] == 2
+    assert schema_of(db_path)[0] == SHIPPED + 1
 
 
 async def test_wrong_key_is_detected_at_open_before_migrating(db_path, cipher, migrations_dir):
     """Opening with a different key raises KeyMismatch naming the key's source, and applies no migration."""
     await migrate(db_path, cipher)
-    write(migrations_dir, "0002_more.sql", "CREATE TABLE more (x);\n")
+    write(migrations_dir, f"{SHIPPED + 1:04d}_more.sql", "CREATE TABLE more (x);\n")
     wrong = FieldCipher.from_env("CONFIDANT_KEY", environ={"CONFIDANT_KEY": generate_key()})
     with pytest.raises(KeyMismatch) as caught:
         await Store.open(db_path, wrong, migrations_dir=migrations_dir)
     message = str(caught.value)
     assert message.startswith("[S003] The key from the environment variable CONFIDANT_KEY does not match")
     assert str(db_path) in message
-    assert schema_of(db_path)[0] == 1
+    assert schema_of(db_path)[0] == SHIPPED
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,94 @@
+"""Which roles and channels a guild uses: `/setup`'s database settings first, else its `[[guild]]` entry.
+
+Config entries name roles and channels by id or by name; names compare case-insensitively, and a channel name may
+be written with or without its leading '#'. A slot that names nothing in the guild resolves to None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from bot.config import Config, GuildConfig, Ref
+from models.store import Store
+
+__all__ = ["GuildSetup", "is_moderator", "resolve_setup"]
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSetup:
+    """The roles and channels Confidant uses in one guild; None where a slot is not set up (or names nothing)."""
+
+    member_role: discord.Role | None = None
+    moderator_role: discord.Role | None = None
+    gate_channel: discord.TextChannel | None = None
+    mod_queue_channel: discord.TextChannel | None = None
+    cases_channel: discord.TextChannel | None = None
+    log_channel: discord.TextChannel | None = None
+    monitored_channels: tuple[discord.abc.GuildChannel, ...] = ()
+
+
+async def resolve_setup(guild: discord.Guild, store: Store, config: Config) -> GuildSetup:
+    """Resolve the guild's roles and channels against its cache; database settings win over config.toml."""
+    saved = await store.get_guild_settings(guild.id)
+    static = config.guild_config(guild.id) or GuildConfig(id=guild.id)
+
+    def ref(slot: str) -> Ref | None:
+        value = getattr(saved, slot)
+        return value if value is not None else getattr(static, slot)
+
+    monitored = saved.monitored_channels or static.monitored_channels
+    return GuildSetup(
+        member_role=find_role(guild, ref("member_role")),
+        moderator_role=find_role(guild, ref("moderator_role")),
+        gate_channel=find_text_channel(guild, ref("gate_channel")),
+        mod_queue_channel=find_text_channel(guild, ref("mod_queue_channel")),
+        cases_channel=find_text_channel(guild, ref("cases_channel")),
+        log_channel=find_text_channel(guild, ref("log_channel")),
+        monitored_channels=tuple(c for c in (find_channel(guild, r) for r in monitored) if c is not None),
+    )
+
+
+def is_moderator(member: discord.Member, setup: GuildSetup) -> bool:
+    """Whether `member` may use moderator commands: Manage Server, or the configured moderator role."""
+    if member.guild_permissions.manage_guild:
+        return True
+    return setup.moderator_role is not None and setup.moderator_role in member.roles
+
+
+def find_role(guild: discord.Guild, ref: Ref | None) -> discord.Role | None:
+    """The role with this id, or else this name (case-insensitive)."""
+    if ref is None:
+        return None
+    if (by_id := _as_id(ref)) is not None and (role := guild.get_role(by_id)) is not None:
+        return role
+    wanted = _normalise(ref)
+    return next((role for role in guild.roles if role.name.casefold() == wanted), None)
+
+
+def find_channel(guild: discord.Guild, ref: Ref | None) -> discord.abc.GuildChannel | None:
+    """The channel (or category) with this id, or else this name (case-insensitive, '#' optional)."""
+    if ref is None:
+        return None
+    if (by_id := _as_id(ref)) is not None and (channel := guild.get_channel(by_id)) is not None:
+        return channel
+    wanted = _normalise(ref)
+    return next((channel for channel in guild.channels if channel.name.casefold() == wanted), None)
+
+
+def find_text_channel(guild: discord.Guild, ref: Ref | None) -> discord.TextChannel | None:
+    """Like `find_channel`, but only a text channel counts."""
+    channel = find_channel(guild, ref)
+    return channel if isinstance(channel, discord.TextChannel) else None
+
+
+def _as_id(ref: Ref) -> int | None:
+    if isinstance(ref, int):
+        return ref
+    text = ref.strip()
+    return int(text) if text.isdigit() else None
+
+
+def _normalise(ref: Ref) -> str:
+    return str(ref).strip().lstrip("#").casefold()
