@@ -149,8 +149,9 @@ async def test_refuses_to_start_without_the_encryption_key(fake, guild, config, 
             pass
 
 
-async def test_sigterm_lets_writes_finish_and_closes_the_database(fake, guild, config, key):
-    """On SIGTERM the bot leaves Discord, lets in-flight database writes finish, and closes the database."""
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_a_stop_signal_lets_writes_finish_and_closes_the_database(fake, guild, config, key, sig):
+    """On SIGTERM or SIGINT the bot leaves Discord, lets in-flight database writes finish, and closes the database."""
     bot = confidant(config)
     written: list[int] = []
     refused = 0
@@ -172,7 +173,7 @@ async def test_sigterm_lets_writes_finish_and_closes_the_database(fake, guild, c
         await asyncio.wait_for(bot.wait_until_ready(), 5)
         writer = asyncio.create_task(keep_writing())
         await asyncio.sleep(0.01)
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), sig)
         await asyncio.wait_for(runner, 5)
         await writer
     assert bot.is_closed()
