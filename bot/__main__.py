@@ -32,10 +32,9 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """Log to stderr; discord.py's own chatter is kept to warnings unless we are debugging."""
+    """Log to stderr. discord.py stays at WARNING whatever the level: its debug logs carry whole message payloads."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", stream=sys.stderr)
-    if level != "DEBUG":
-        logging.getLogger("discord").setLevel(logging.WARNING)
+    logging.getLogger("discord").setLevel(logging.WARNING)
 
 
 # --- confidant run ------------------------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ class ConfidantBot(commands.AutoShardedBot):
         super().__init__(intents=intents(), **options)
         self.config = config
         self._store: Store | None = None
+        # (guild id, problem) pairs already reported to a guild's log channel by this process (see bot.setup).
+        self.reported_setup_problems: set[tuple[int, str]] = set()
 
     @property
     def store(self) -> Store:

@@ -19,6 +19,7 @@ from bot.app import create_bot
 from bot.config import Config, GuildConfig, StorageSettings
 from bot.fakediscord import FakeDiscord, Guild, Message, User
 from models.crypto import generate_key
+from rules.agreement import default_quiz
 
 DEMO_KEY_ENV = "CONFIDANT_DEMO_KEY"
 WIDTH = 100
@@ -76,10 +77,23 @@ async def _onboarding_scenes(fake: FakeDiscord, group: Guild, show: Transcript) 
     dm = await fake.wait_for_message(to=bea)
     show.message("DM", "Confidant", dm, lines=8)
 
-    show.scene("She accepts and gets the member role")
+    show.scene("She answers the comprehension check")
     show.said("DM", "bea", "presses [ I agree ]")
     agree = next(custom_id for custom_id in dm.custom_ids() if ":agree:" in custom_id)
-    pressed = await fake.click(dm, agree, bea)
+    question = await (await fake.click(dm, agree, bea)).wait_message()
+    show.message("DM", "Confidant", question, bea)
+    quiz = default_quiz()
+    missed = next(o for o in range(len(quiz.questions[0].options)) if o != quiz.questions[0].answer)
+    show.said("DM", "bea", f"presses [ {quiz.questions[0].options[missed]} ]")
+    question = await (await fake.click(question, question.custom_ids()[missed], bea)).wait_message()
+    show.message("DM", "Confidant", question, bea)
+    show.note("A wrong answer explains the rule and asks again. bea now answers every question correctly.")
+    question = await _answer_check(fake, question, bea)
+    show.message("DM", "Confidant", question, bea)
+
+    show.scene("She accepts and gets the member role")
+    show.said("DM", "bea", "presses [ I agree ]")
+    pressed = await fake.click(question, agree, bea)
     show.message("DM", "Confidant", await pressed.wait_message())
     await fake.wait_for(lambda: member_role.id in fake.member(group, bea).roles, what="bea's member role")
     show.note("bea now has the Member role; the consent ledger holds her answer with the sha256 of the exact text.")
@@ -95,12 +109,22 @@ async def _onboarding_scenes(fake: FakeDiscord, group: Guild, show: Transcript) 
         "moderators can see it. Nothing was posted in #welcome itself."
     )
     show.message(f"#welcome › {thread.name}", "Confidant", greeting, lines=6)
-    show.said(f"#welcome › {thread.name}", "cal", "presses [ I agree ]")
+    show.said(f"#welcome › {thread.name}", "cal", "presses [ I agree ], answers the check, presses [ I agree ]")
     agree = next(custom_id for custom_id in greeting.custom_ids() if ":agree:" in custom_id)
-    pressed = await fake.click(greeting, agree, cal)
+    done = await _answer_check(fake, await (await fake.click(greeting, agree, cal)).wait_message(), cal)
+    pressed = await fake.click(done, agree, cal)
     show.message(f"#welcome › {thread.name}", "Confidant", await pressed.wait_message(), cal)
     await fake.wait_for(lambda: member_role.id in fake.member(group, cal).roles, what="cal's member role")
     show.note("cal now has the Member role too.")
+
+
+async def _answer_check(fake: FakeDiscord, message: Message, user: User) -> Message:
+    """Answer every remaining question of the check correctly; return the message offering I agree."""
+    quiz = default_quiz()
+    while (asked := [c for c in message.custom_ids() if c.startswith("confidant:quiz:")]) != []:
+        index = int(asked[0].split(":")[-2])
+        message = await (await fake.click(message, asked[quiz.questions[index].answer], user)).wait_message()
+    return message
 
 
 async def run_demo(out: TextIO = sys.stdout) -> int:

@@ -6,14 +6,21 @@ be written with or without its leading '#'. A slot that names nothing in the gui
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.config import Config, GuildConfig, Ref
 from models.store import Store
 
-__all__ = ["GuildSetup", "is_moderator", "resolve_setup"]
+if TYPE_CHECKING:
+    from bot.app import ConfidantBot
+
+__all__ = ["GuildSetup", "is_moderator", "report_setup_problem", "resolve_setup"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +99,19 @@ def _as_id(ref: Ref) -> int | None:
 
 def _normalise(ref: Ref) -> str:
     return str(ref).strip().lstrip("#").casefold()
+
+
+async def report_setup_problem(
+    bot: ConfidantBot, guild: discord.Guild, setup: GuildSetup, problem: str, text: str
+) -> None:
+    """Tell the guild's moderation log about a setup problem (with its fix), once per problem while the bot runs."""
+    if (guild.id, problem) in bot.reported_setup_problems:
+        return
+    bot.reported_setup_problems.add((guild.id, problem))
+    log.warning("Setup problem in guild %s: %s", guild.id, problem)
+    if setup.log_channel is None:
+        return
+    try:
+        await setup.log_channel.send(text)
+    except discord.HTTPException as error:
+        log.warning("Could not post to the log channel of guild %s: HTTP %s", guild.id, error.status)

@@ -56,9 +56,47 @@ DECLINED = (
     "accepting, and nothing else happens. If you change your mind, you can come back any time: use "
     "`/agreement accept` in the server or here."
 )
-QUESTION_FOR_NOW = (
-    "Questions are welcome. For now, please ask one of the group's moderators directly — they're happy to help, "
-    "and you can accept the agreement whenever you're ready."
+
+# --- the agreement: the comprehension check -----------------------------------------------------------------------
+QUIZ_START = (
+    "Before you agree, a few quick questions — just to be sure the agreement is clear. There are no trick "
+    "questions, and you can try again as often as you like."
+)
+QUIZ_QUESTION = "**Question {number} of {total}**\n{question}"
+QUIZ_RIGHT = "That's right."
+QUIZ_WRONG = "Not quite — and that's alright. {explanation}\n\nHave another go:"
+QUIZ_DONE = "That's all of them — thank you. When you're ready, press **I agree** below to join the group."
+
+# --- the agreement: questions -------------------------------------------------------------------------------------
+QUESTION_MODAL_TITLE = "Ask the moderators"
+QUESTION_MODAL_LABEL = "Your question"
+QUESTION_MODAL_PLACEHOLDER = "Anything about the agreement or the group. Only the moderators will read it."
+QUESTION_RECEIVED = (
+    "Thank you — your question was received, and only the moderators can see it. I'll send you their answer here "
+    "as soon as they reply. You can accept the agreement whenever you're ready."
+)
+QUESTION_SAVED_NO_CHANNEL = (
+    "Thank you — your question was saved, and the moderators will see it. I'll send you their answer as soon as "
+    "they reply. You can accept the agreement whenever you're ready."
+)
+CASE_QUESTION = "**Question #{number}** from {member} (about the agreement). Only moderators can see this channel."
+CASE_ANSWERED = "**Question #{number}** from {member} — answered by {moderator}."
+CASE_ANSWER_BUTTON = "Answer"
+ANSWER_MODAL_TITLE = "Answer question #{number}"
+ANSWER_MODAL_LABEL = "Your answer (sent to the member by the bot)"
+ANSWER_RELAYED = "**The moderators of {guild} answered your question:**\n{answer}"
+ANSWER_RELAYED_THREAD = "{mention}, the moderators answered your question:\n{answer}"
+ANSWER_SENT = "Thank you — your answer was sent to the member, and question #{number} is marked answered."
+ANSWER_NOT_DELIVERED = (
+    "I couldn't deliver your answer: the member's direct messages are closed and they have no private welcome "
+    "thread. Question #{number} stays open; please reach them another way."
+)
+CASE_ALREADY_ANSWERED = "Question #{number} was already answered."
+CASE_NOT_FOUND = "I can't find that case any more."
+SETUP_NO_CASES = (
+    "A member asked the moderators a question, but no cases channel is set up (or I can't post there), so it "
+    "is saved but not shown. Fix: set `cases_channel` in the guild's entry of config.toml (or with /setup) and "
+    "give me Send Messages there."
 )
 OUTDATED_VERSION = (
     "The group has updated its agreement since this message was sent, so these buttons belong to an older "

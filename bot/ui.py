@@ -21,3 +21,11 @@ class GuardedItem:
     async def run(self, interaction: discord.Interaction) -> None:
         """Do what the item is for."""
         raise NotImplementedError
+
+
+class GuardedModal(discord.ui.Modal):
+    """A modal whose failures reach the error-handling cog, like `GuardedItem`."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+        """Hand the failure to the `interaction_error` listeners."""
+        interaction.client.dispatch("interaction_error", interaction, error)

@@ -11,6 +11,9 @@ __all__ = [
     "AgreementVersion",
     "AuditAction",
     "AuditEntry",
+    "Case",
+    "CaseKind",
+    "CaseStatus",
     "Consent",
     "Decision",
     "GuildSettings",
@@ -45,11 +48,16 @@ class GuildSettings:
     cases_channel: int | None = None
     log_channel: int | None = None
     monitored_channels: tuple[int, ...] = ()
+    # The comprehension check before I agree. It matches the default agreement only, so a guild that publishes its
+    # own text has no check until guild quizzes exist, whatever this says.
+    quiz_enabled: bool = True
 
     def __post_init__(self) -> None:
-        """Validate every id and normalise `monitored_channels` to a tuple."""
+        """Validate every id and flag, and normalise `monitored_channels` to a tuple."""
+        if not isinstance(self.quiz_enabled, bool):
+            raise ValueError(f"quiz_enabled must be true or false, got {self.quiz_enabled!r}")
         for field in fields(self):
-            if field.name != "monitored_channels":
+            if field.name not in ("monitored_channels", "quiz_enabled"):
                 require_id(field.name, getattr(self, field.name), optional=True)
         channels = self.monitored_channels
         if not isinstance(channels, tuple | list):
@@ -179,3 +187,41 @@ class Recorded:
 
     onboarding: Onboarding
     consent: Consent | None
+
+
+# --- cases --------------------------------------------------------------------------------------------------------
+
+
+class CaseKind(enum.StrEnum):
+    """What a case is about; the value is what the database stores."""
+
+    QUESTION = "question"  # a newcomer's question about the agreement
+    REPORT = "report"  # a breach report (the reports issue)
+
+
+class CaseStatus(enum.StrEnum):
+    """Where a case stands."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One case for the moderators: `number` counts per guild; `text` and `answer` are decrypted plaintext."""
+
+    id: int
+    guild_id: int
+    number: int
+    kind: CaseKind
+    status: CaseStatus
+    member_id: int
+    text: str
+    created_at: datetime
+    updated_at: datetime
+    channel_id: int | None = None
+    message_id: int | None = None
+    answer: str | None = None
+    answered_by: int | None = None
+    answered_at: datetime | None = None

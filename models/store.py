@@ -45,6 +45,9 @@ from models.records import (
     AgreementVersion,
     AuditAction,
     AuditEntry,
+    Case,
+    CaseKind,
+    CaseStatus,
     Consent,
     Decision,
     GuildSettings,
@@ -368,6 +371,11 @@ def _sha256(text: str) -> str:
 def _time(seconds: int | None) -> datetime | None:
     """A stored unix time as an aware datetime (None stays None)."""
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+def _bits(mask: int) -> frozenset[int]:
+    """The indices of the set bits of `mask`."""
+    return frozenset(index for index in range(mask.bit_length()) if mask >> index & 1)
 
 
 def _agreement_version(row: sqlite3.Row) -> AgreementVersion:
@@ -886,6 +894,130 @@ class Store:
         )
         return [_consent(row) for row in rows]
 
+    # -- the comprehension check -------------------------------------------------------------------------------
+
+    async def quiz_passed(self, guild_id: int, user_id: int, version: int) -> frozenset[int]:
+        """Return the indices of the quiz questions the member answered correctly for `version`."""
+        require_id("guild_id", guild_id)
+        require_id("user_id", user_id)
+        rows = await self._read(
+            "read quiz progress",
+            "SELECT passed FROM quiz_progress WHERE guild_id = ? AND user_id = ? AND version = ?",
+            (guild_id, user_id, version),
+        )
+        return _bits(rows[0]["passed"]) if rows else frozenset()
+
+    async def pass_quiz_question(self, guild_id: int, user_id: int, version: int, index: int) -> frozenset[int]:
+        """Record that the member answered question `index` correctly for `version`; return all they passed."""
+        require_id("guild_id", guild_id)
+        require_id("user_id", user_id)
+        if not 0 <= index < 62:  # the bitmask lives in a signed 64-bit INTEGER
+            raise ValueError(f"quiz question index must be 0 to 61, got {index!r}")
+        params = (guild_id, user_id, version, 1 << index, self._now())
+
+        async def work(conn: aiosqlite.Connection) -> int:
+            rows = await conn.execute_fetchall(
+                "INSERT INTO quiz_progress (guild_id, user_id, version, passed, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, user_id, version) DO UPDATE SET passed = passed | excluded.passed, "
+                "updated_at = excluded.updated_at RETURNING passed",
+                params,
+            )
+            return int(next(iter(rows))[0])
+
+        return _bits(await self._write("record a quiz answer", work))
+
+    # -- cases -------------------------------------------------------------------------------------------------
+
+    async def open_case(self, guild_id: int, kind: CaseKind, member_id: int, text: str) -> Case:
+        """Store a new open case with the guild's next number; `text` is encrypted on disk."""
+        require_id("guild_id", guild_id)
+        require_id("member_id", member_id)
+        if not text.strip():
+            raise ValueError("a case needs some text")
+        now = self._now()
+        params = (guild_id, CaseKind(kind).value, CaseStatus.OPEN.value, member_id, self._cipher.encrypt(text), now)
+
+        async def work(conn: aiosqlite.Connection) -> sqlite3.Row:
+            rows = await conn.execute_fetchall(
+                "INSERT INTO cases (guild_id, number, kind, status, member_id, text, created_at, updated_at) "
+                "SELECT ?1, coalesce(max(number), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?6 FROM cases WHERE guild_id = ?1 "
+                "RETURNING *",
+                params,
+            )
+            return next(iter(rows))
+
+        return self._case(await self._write("open a case", work))
+
+    async def set_case_message(self, guild_id: int, number: int, channel_id: int, message_id: int) -> None:
+        """Remember the case's message in the cases channel."""
+        params = (channel_id, message_id, self._now(), guild_id, number)
+
+        async def work(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "UPDATE cases SET channel_id = ?, message_id = ?, updated_at = ? WHERE guild_id = ? AND number = ?",
+                params,
+            )
+
+        await self._write("record a case message", work)
+
+    async def case(self, guild_id: int, number: int) -> Case | None:
+        """Return one of the guild's cases by its number, decrypted."""
+        require_id("guild_id", guild_id)
+        rows = await self._read(
+            "read a case", "SELECT * FROM cases WHERE guild_id = ? AND number = ?", (guild_id, number)
+        )
+        return self._case(rows[0]) if rows else None
+
+    async def answer_case(self, guild_id: int, number: int, answered_by: int, answer: str) -> Case | None:
+        """Mark an open case answered by `answered_by` (the answer is encrypted); None if it was not open."""
+        require_id("answered_by", answered_by)
+        now = self._now()
+        params = (CaseStatus.ANSWERED.value, self._cipher.encrypt(answer), answered_by, now, now, guild_id, number)
+
+        async def work(conn: aiosqlite.Connection) -> sqlite3.Row | None:
+            rows = await conn.execute_fetchall(
+                "UPDATE cases SET status = ?, answer = ?, answered_by = ?, answered_at = ?, updated_at = ? "
+                "WHERE guild_id = ? AND number = ? AND status = 'open' RETURNING *",
+                params,
+            )
+            return next(iter(rows), None)
+
+        row = await self._write("answer a case", work)
+        return None if row is None else self._case(row)
+
+    async def reopen_case(self, guild_id: int, number: int) -> None:
+        """Undo `answer_case` when the answer could not be delivered: the case is open again, without an answer."""
+        params = (CaseStatus.OPEN.value, self._now(), guild_id, number, CaseStatus.ANSWERED.value)
+
+        async def work(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "UPDATE cases SET status = ?, answer = NULL, answered_by = NULL, answered_at = NULL, updated_at = ? "
+                "WHERE guild_id = ? AND number = ? AND status = ?",
+                params,
+            )
+
+        await self._write("reopen a case", work)
+
+    def _case(self, row: sqlite3.Row) -> Case:
+        """Build a Case from a cases row, decrypting its text and answer."""
+        answer = row["answer"]
+        return Case(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            number=row["number"],
+            kind=CaseKind(row["kind"]),
+            status=CaseStatus(row["status"]),
+            member_id=row["member_id"],
+            text=self._cipher.decrypt(row["text"], field="case text"),
+            channel_id=row["channel_id"],
+            message_id=row["message_id"],
+            answer=None if answer is None else self._cipher.decrypt(answer, field="case answer"),
+            answered_by=row["answered_by"],
+            answered_at=_time(row["answered_at"]),
+            created_at=datetime.fromtimestamp(row["created_at"], UTC),
+            updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
+        )
+
     # -- deletion ------------------------------------------------------------------------------------------
 
     async def delete_user_data(self, user_id: int, *, erase_consents_in: Collection[int] = ()) -> int:
@@ -893,9 +1025,10 @@ class Store:
 
         The audit log is the group's record that an action happened, so its rows are kept but erased:
         the user's id becomes ERASED_USER_ID wherever they were actor or subject, and the row's encrypted
-        reason (free text that may identify them) is removed. Onboarding rows are deleted. Consents are the
-        group's record of who agreed to what, so they are kept unless the guild is in `erase_consents_in`, where
-        the row stays but its user id is erased.
+        reason (free text that may identify them) is removed. Onboarding rows, quiz progress and the user's own
+        questions (cases of kind question) are deleted; where they answered a case, their id is erased. Consents
+        are the group's record of who agreed to what, so they are kept unless the guild is in `erase_consents_in`,
+        where the row stays but its user id is erased.
         """
         # TODO(settings): the caller should pass the guilds whose GuildSettings say not to keep consents as the
         # group's record (a `keep_consents` setting, default True, arrives with /setup and /mydata).
@@ -913,6 +1046,17 @@ class Store:
             )
             changed = cursor.rowcount
             cursor = await conn.execute("DELETE FROM onboarding WHERE user_id = ?", (user_id,))
+            changed += cursor.rowcount
+            cursor = await conn.execute("DELETE FROM quiz_progress WHERE user_id = ?", (user_id,))
+            changed += cursor.rowcount
+            # A member's questions are theirs: they go. A moderator's id on an answer is erased, the case kept.
+            cursor = await conn.execute(
+                "DELETE FROM cases WHERE member_id = ? AND kind = ?", (user_id, CaseKind.QUESTION.value)
+            )
+            changed += cursor.rowcount
+            cursor = await conn.execute(
+                "UPDATE cases SET answered_by = ? WHERE answered_by = ?", (ERASED_USER_ID, user_id)
+            )
             changed += cursor.rowcount
             for guild_id in guilds:
                 cursor = await conn.execute(

@@ -20,8 +20,9 @@ from discord.ext import commands
 
 from bot import strings
 from bot.app import ConfidantBot
+from bot.cogs._cases_ui import QuestionModal
 from bot.formatting import text_embeds
-from bot.setup import GuildSetup, is_moderator, resolve_setup
+from bot.setup import GuildSetup, is_moderator, report_setup_problem, resolve_setup
 from bot.ui import GuardedItem
 from models.records import (
     AgreementVersion,
@@ -33,7 +34,7 @@ from models.records import (
     Recorded,
     Via,
 )
-from rules.agreement import Agreement, default_agreement
+from rules.agreement import Agreement, Quiz, default_agreement, default_quiz
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +114,13 @@ class AgreeButton(
 class QuestionButton(
     _MemberButton, GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=rf"confidant:question:{_IDS}"
 ):
-    """**I have a question**: for now, point to the moderators (the private question flow comes later)."""
+    """**I have a question**: a modal whose answer reaches the moderators privately, as a case of kind question."""
 
     action, label, style = "question", strings.QUESTION_BUTTON, discord.ButtonStyle.secondary
 
     async def run(self, interaction: discord.Interaction) -> None:
-        """Tell the member how to ask."""
-        await interaction.response.send_message(strings.QUESTION_FOR_NOW, ephemeral=True)
+        """Open the question form."""
+        await interaction.response.send_modal(QuestionModal(self.guild_id))
 
 
 class DeclineButton(
@@ -160,6 +161,39 @@ class ReadPrivately(
         await _cog(interaction).offer_ephemerally(interaction, self.guild_id)
 
 
+class QuizAnswer(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=rf"confidant:quiz:{_IDS}:(?P<question>\d+):(?P<option>\d+)",
+):
+    """One option of one comprehension-check question; the custom id carries all it needs to survive a restart."""
+
+    def __init__(self, guild_id: int, version: int, user_id: int, question: int, option: int, label: str) -> None:
+        custom_id = f"confidant:quiz:{guild_id}:{version}:{user_id}:{question}:{option}"
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary, custom_id=custom_id))
+        self.guild_id, self.version, self.user_id = guild_id, version, user_id
+        self.question, self.option = question, option
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> QuizAnswer:
+        """Rebuild the button from its custom id (the label is only for display)."""
+        ids = (int(match[name]) for name in ("guild_id", "version", "user_id", "question", "option"))
+        return cls(*ids, label=item.label or "?")
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Only the member the check was shown to may answer it."""
+        if interaction.user.id == self.user_id:
+            return True
+        await interaction.response.send_message(strings.NOT_YOUR_BUTTONS, ephemeral=True)
+        return False
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        """Check the answer."""
+        await _cog(interaction).answer_quiz(interaction, self.guild_id, self.version, self.question, self.option)
+
+
 def agreement_view(guild_id: int, version: int, user_id: int) -> discord.ui.View:
     """The three answers to one version of a guild's agreement, for one member."""
     view = discord.ui.View(timeout=None)
@@ -182,16 +216,14 @@ class AgreementCog(commands.Cog, name="Agreement"):
 
     def __init__(self, bot: ConfidantBot) -> None:
         self.bot = bot
-        # (guild id, problem) pairs already reported to the guild's log channel by this process.
-        self._reported: set[tuple[int, str]] = set()
 
     async def cog_load(self) -> None:
         """Register the persistent buttons, so messages sent before a restart keep working."""
-        self.bot.add_dynamic_items(AgreeButton, QuestionButton, DeclineButton, ReadPrivately)
+        self.bot.add_dynamic_items(*_PERSISTENT)
 
     async def cog_unload(self) -> None:
         """Forget the persistent buttons."""
-        self.bot.remove_dynamic_items(AgreeButton, QuestionButton, DeclineButton, ReadPrivately)
+        self.bot.remove_dynamic_items(*_PERSISTENT)
 
     async def current(self, guild_id: int) -> AgreementVersion:
         """The guild's current agreement (the default, as version 1, until it publishes its own)."""
@@ -248,7 +280,7 @@ class AgreementCog(commands.Cog, name="Agreement"):
         setup = await self.setup_of(member.guild)
         gate = setup.gate_channel
         if gate is None:
-            await self.report_once(member.guild, setup, "no-gate", strings.SETUP_NO_GATE)
+            await report_setup_problem(self.bot, member.guild, setup, "no-gate", strings.SETUP_NO_GATE)
             return
         thread = await self._private_thread(gate, member)
         if thread is None:
@@ -286,7 +318,7 @@ class AgreementCog(commands.Cog, name="Agreement"):
                 allowed_mentions=discord.AllowedMentions(users=[member]),
             )
         except discord.HTTPException:
-            await self.report_once(member.guild, setup, "no-gate", strings.SETUP_NO_GATE)
+            await report_setup_problem(self.bot, member.guild, setup, "no-gate", strings.SETUP_NO_GATE)
             return
         await self.bot.store.record_delivery(member.guild.id, member.id, Via.GATE, gate.id)
 
@@ -358,6 +390,9 @@ class AgreementCog(commands.Cog, name="Agreement"):
         if version != current.version:
             await self.offer_ephemerally(interaction, guild_id, intro=strings.OUTDATED_VERSION)
             return
+        if decision is Decision.ACCEPTED and (pending := await self._quiz_pending(current, member.id)) is not None:
+            await self._ask(interaction, current, *pending, strings.QUIZ_START, edit=False)
+            return
         recorded = await self._record(interaction, member, version, decision)
         if decision is Decision.DECLINED:
             await interaction.response.send_message(strings.DECLINED, ephemeral=True)
@@ -387,6 +422,86 @@ class AgreementCog(commands.Cog, name="Agreement"):
             log.info("User %s %s agreement version %d in guild %s", member.id, decision.value, version, member.guild.id)
         return recorded
 
+    # -- the comprehension check ------------------------------------------------------------------------------
+
+    async def quiz_for(self, current: AgreementVersion) -> Quiz | None:
+        """The check to pass before accepting `current`, or None when the guild has none.
+
+        The shipped quiz is about the default agreement, so a guild that published its own text has no check
+        (until guild quizzes exist), whatever its `quiz_enabled` setting says.
+        """
+        settings = await self.bot.store.get_guild_settings(current.guild_id)
+        if not settings.quiz_enabled or current.sha256 != default_agreement().sha256:
+            return None
+        return default_quiz()
+
+    async def _quiz_pending(self, current: AgreementVersion, user_id: int) -> tuple[Quiz, frozenset[int]] | None:
+        """The quiz and the member's progress while some of it is left; None when they may accept now."""
+        quiz = await self.quiz_for(current)
+        if quiz is None:
+            return None
+        onboarding = await self.bot.store.onboarding(current.guild_id, user_id)
+        if onboarding and onboarding.state is OnboardingState.ACCEPTED and onboarding.version == current.version:
+            return None  # accepted already (before the check existed, or a double click): nothing to check
+        passed = await self.bot.store.quiz_passed(current.guild_id, user_id, current.version)
+        return None if quiz.complete(passed) else (quiz, passed)
+
+    async def answer_quiz(
+        self, interaction: discord.Interaction, guild_id: int, version: int, index: int, option: int
+    ) -> None:
+        """Check one answer: explain and ask again when wrong; when right, go on, and offer I agree at the end."""
+        current = await self.current(guild_id)
+        if version != current.version:
+            await self.offer_ephemerally(interaction, guild_id, intro=strings.OUTDATED_VERSION)
+            return
+        quiz = await self.quiz_for(current)
+        user_id = interaction.user.id
+        if quiz is None:
+            await self._ask(interaction, current, None, frozenset(), strings.QUIZ_DONE, edit=True)
+            return
+        passed = await self.bot.store.quiz_passed(guild_id, user_id, version)
+        if index >= len(quiz):  # the quiz changed since the button was sent: ask what is left
+            await self._ask(interaction, current, quiz, passed, strings.QUIZ_START, edit=True)
+            return
+        question = quiz.questions[index]
+        if not question.is_right(option):
+            log.info("User %s answered quiz question %d wrongly in guild %s", user_id, index, guild_id)
+            intro = strings.QUIZ_WRONG.format(explanation=question.explanation)
+            await self._ask(interaction, current, quiz, passed, intro, edit=True, index=index)
+            return
+        passed = await self.bot.store.pass_quiz_question(guild_id, user_id, version, index)
+        log.info("User %s passed quiz question %d in guild %s", user_id, index, guild_id)
+        await self._ask(interaction, current, quiz, passed, strings.QUIZ_RIGHT, edit=True)
+
+    async def _ask(
+        self,
+        interaction: discord.Interaction,
+        current: AgreementVersion,
+        quiz: Quiz | None,
+        passed: frozenset[int],
+        intro: str,
+        *,
+        edit: bool,
+        index: int | None = None,
+    ) -> None:
+        """Show one question with its options as buttons (or, when all are passed, I agree), privately."""
+        user_id = interaction.user.id
+        view = discord.ui.View(timeout=None)
+        index = index if index is not None or quiz is None else quiz.next_unpassed(passed)
+        if quiz is None or index is None:
+            content = f"{strings.QUIZ_RIGHT} {strings.QUIZ_DONE}" if intro == strings.QUIZ_RIGHT else strings.QUIZ_DONE
+            view.add_item(AgreeButton(current.guild_id, current.version, user_id))
+        else:
+            question = quiz.questions[index]
+            asked = strings.QUIZ_QUESTION.format(number=index + 1, total=len(quiz), question=question.question)
+            content = f"{intro}\n\n{asked}"
+            for option, label in enumerate(question.options):
+                view.add_item(QuizAnswer(current.guild_id, current.version, user_id, index, option, label))
+        if edit:
+            await interaction.response.edit_message(content=content, embeds=[], view=view)
+        else:
+            await interaction.response.send_message(content, view=view, ephemeral=True)
+
     # -- the member role --------------------------------------------------------------------------------------
 
     async def grant_role(self, member: discord.Member) -> GrantOutcome:
@@ -395,14 +510,16 @@ class AgreementCog(commands.Cog, name="Agreement"):
         setup = await self.setup_of(guild)
         role = setup.member_role
         if role is None:
-            await self.report_once(guild, setup, "no-member-role", strings.SETUP_NO_MEMBER_ROLE)
+            await report_setup_problem(self.bot, guild, setup, "no-member-role", strings.SETUP_NO_MEMBER_ROLE)
             return GrantOutcome.BLOCKED
         if role in member.roles:
             return GrantOutcome.ALREADY
         if member.pending:
             return GrantOutcome.WAITING_SCREENING
         if not _can_give(guild, role):
-            await self.report_once(guild, setup, "role-too-high", strings.SETUP_ROLE_TOO_HIGH.format(role=role.name))
+            await report_setup_problem(
+                self.bot, guild, setup, "role-too-high", strings.SETUP_ROLE_TOO_HIGH.format(role=role.name)
+            )
             return GrantOutcome.BLOCKED
         if not await self.bot.store.claim_role_grant(guild.id, member.id):
             return GrantOutcome.ALREADY
@@ -411,22 +528,11 @@ class AgreementCog(commands.Cog, name="Agreement"):
         except discord.HTTPException as error:
             await self.bot.store.release_role_grant(guild.id, member.id)
             log.warning("Could not give the member role in guild %s: HTTP %s", guild.id, error.status)
-            await self.report_once(guild, setup, "role-too-high", strings.SETUP_ROLE_TOO_HIGH.format(role=role.name))
+            await report_setup_problem(
+                self.bot, guild, setup, "role-too-high", strings.SETUP_ROLE_TOO_HIGH.format(role=role.name)
+            )
             return GrantOutcome.BLOCKED
         return GrantOutcome.GRANTED
-
-    async def report_once(self, guild: discord.Guild, setup: GuildSetup, problem: str, text: str) -> None:
-        """Tell the guild's moderation log about a setup problem, once per problem while the bot runs."""
-        if (guild.id, problem) in self._reported:
-            return
-        self._reported.add((guild.id, problem))
-        log.warning("Setup problem in guild %s: %s", guild.id, problem)
-        if setup.log_channel is None:
-            return
-        try:
-            await setup.log_channel.send(text)
-        except discord.HTTPException as error:
-            log.warning("Could not post to the log channel of guild %s: HTTP %s", guild.id, error.status)
 
     # -- commands ---------------------------------------------------------------------------------------------
 
@@ -526,6 +632,9 @@ def _guild_for(interaction: discord.Interaction) -> discord.Guild | None:
         return interaction.guild
     shared = interaction.user.mutual_guilds
     return shared[0] if len(shared) == 1 else None
+
+
+_PERSISTENT = (AgreeButton, QuestionButton, DeclineButton, ReadPrivately, QuizAnswer)
 
 
 async def setup(bot: ConfidantBot) -> None:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["Agreement", "default_agreement"]
+from rules.agreement.quiz import Quiz, QuizQuestion, default_quiz, load_quiz
+
+__all__ = ["Agreement", "Quiz", "QuizQuestion", "default_agreement", "default_quiz", "load_quiz"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,27 +2,45 @@
 
 import asyncio
 import dataclasses
+import logging
 
 import pytest
 
 from bot.config import Config, GuildConfig
 from bot.fakediscord import FakeDiscord, Guild, Perm, User
 from models.crypto import FieldCipher
-from models.records import AuditAction, Decision, OnboardingState, Via
+from models.records import AuditAction, CaseKind, CaseStatus, Decision, GuildSettings, OnboardingState, Via
 from models.store import Store
-from rules.agreement import default_agreement
+from rules.agreement import default_agreement, default_quiz
 from tests.conftest import confidant
 
 ROLE_PUT = r"/guilds/{g}/members/{u}/roles/{r}$"
 
 
 @pytest.fixture
-def setup_config(config: Config, guild: Guild) -> Config:
-    """Settings with the guild's roles and channels named in a [[guild]] entry."""
+def quiz_config(config: Config, guild: Guild) -> Config:
+    """Settings with the guild's roles and channels named in a [[guild]] entry; the check is on (the default)."""
     entry = GuildConfig(
-        id=guild.id, member_role="Member", moderator_role="Moderators", gate_channel="#Welcome", log_channel="mod-log"
+        id=guild.id,
+        member_role="Member",
+        moderator_role="Moderators",
+        gate_channel="#Welcome",
+        cases_channel="cases",
+        log_channel="mod-log",
     )
     return dataclasses.replace(config, guild=(entry,))
+
+
+@pytest.fixture
+async def setup_config(quiz_config: Config, guild: Guild, key: str) -> Config:
+    """The same settings with the comprehension check turned off in the database, for tests about consent itself."""
+    await quiz_off(quiz_config, key, guild)
+    return quiz_config
+
+
+async def quiz_off(config: Config, key: str, guild: Guild) -> None:
+    async with Store.open(config.storage.path, FieldCipher([key])) as store:
+        await store.save_guild_settings(guild.id, GuildSettings(quiz_enabled=False))
 
 
 @pytest.fixture
@@ -128,15 +146,6 @@ async def test_decline_is_recorded_kindly_without_a_role(fake, guild, newcomer, 
     assert onboarding.state is OnboardingState.DECLINED
 
 
-async def test_question_button_points_to_the_moderators(fake, guild, newcomer, setup_config):
-    """I have a question answers privately, for now pointing the member to a moderator."""
-    async with fake.running(confidant(setup_config)):
-        await fake.member_join(guild, newcomer)
-        dm = await fake.wait_for_message(to=newcomer)
-        click = await fake.click(dm, ids(guild, newcomer)["question"], newcomer)
-        assert "moderators" in (await click.wait_message()).text
-
-
 async def test_double_click_grants_the_role_once(fake, guild, newcomer, setup_config, key):
     """Two quick presses of I agree give the role with a single request and record a single consent."""
     async with fake.running(confidant(setup_config)):
@@ -236,7 +245,7 @@ async def test_bot_below_the_member_role_is_reported_once(fake, guild, setup_con
         assert not fake.calls("PUT", r"/roles/")
 
 
-async def test_without_private_threads_the_gate_offers_an_ephemeral_flow(fake, config):
+async def test_without_private_threads_the_gate_offers_an_ephemeral_flow(fake, config, key):
     """Where the bot may not create private threads, #welcome gets a button that shows the agreement privately."""
     group = fake.add_guild(
         "Group", channels=("welcome", "mod-log"), roles=("Member",), bot_permissions=Perm.MANAGE_ROLES
@@ -244,6 +253,7 @@ async def test_without_private_threads_the_gate_offers_an_ephemeral_flow(fake, c
     fake.set_overwrite(group.channel("welcome"), fake.bot_user, deny=Perm.CREATE_PRIVATE_THREADS)
     entry = GuildConfig(id=group.id, member_role="Member", gate_channel="welcome", log_channel="mod-log")
     bob = fake.add_user("bob", dms_open=False)
+    await quiz_off(config, key, group)
     async with fake.running(confidant(dataclasses.replace(config, guild=(entry,)))):
         await fake.member_join(group, bob)
         notice = await fake.wait_for_message(group.channel("welcome"))
@@ -254,3 +264,213 @@ async def test_without_private_threads_the_gate_offers_an_ephemeral_flow(fake, c
         click = await fake.click(private, ids(group, bob)["agree"], bob)
         await fake.wait_for_call("PUT", role_put(group, bob))
         assert (await click.wait_message()).ephemeral
+
+
+# --- the comprehension check ---------------------------------------------------------------------------------------
+
+
+def quiz_ids(guild: Guild, user: User, question: int, version: int = 1) -> list[str]:
+    options = default_quiz().questions[question].options
+    return [f"confidant:quiz:{guild.id}:{version}:{user.id}:{question}:{o}" for o in range(len(options))]
+
+
+def right(guild: Guild, user: User, question: int) -> str:
+    return quiz_ids(guild, user, question)[default_quiz().questions[question].answer]
+
+
+def wrong(guild: Guild, user: User, question: int) -> str:
+    return next(c for c in quiz_ids(guild, user, question) if c != right(guild, user, question))
+
+
+async def start_check(fake: FakeDiscord, guild: Guild, user: User):
+    """Join, press I agree on the DM, and return the ephemeral message showing the first question."""
+    await fake.member_join(guild, user)
+    dm = await fake.wait_for_message(to=user)
+    return await (await fake.click(dm, ids(guild, user)["agree"], user)).wait_message()
+
+
+async def test_agree_before_the_check_starts_it_instead_of_granting(fake, guild, newcomer, quiz_config, key):
+    """Pressing I agree with the check on shows the first question privately and records no consent or role."""
+    async with fake.running(confidant(quiz_config)):
+        first = await start_check(fake, guild, newcomer)
+        assert first.ephemeral and "Question 1 of" in first.text
+        assert default_quiz().questions[0].question in first.text
+        assert first.custom_ids() == quiz_ids(guild, newcomer, 0)
+        assert not fake.calls("PUT", r"/roles/")
+    consents, _ = await ledger(quiz_config, key, guild, newcomer)
+    assert consents == []
+
+
+async def test_wrong_answer_explains_the_rule_and_lets_the_member_retry(fake, guild, newcomer, quiz_config):
+    """A wrong answer shows the rule's explanation and the same question again; the right one then moves on."""
+    async with fake.running(confidant(quiz_config)):
+        question = await start_check(fake, guild, newcomer)
+        missed = await fake.click(question, wrong(guild, newcomer, 0), newcomer)
+        again = await missed.wait_message()
+        assert default_quiz().questions[0].explanation in again.text and "Not quite" in again.text
+        assert again.custom_ids() == quiz_ids(guild, newcomer, 0)
+        hit = await fake.click(again, right(guild, newcomer, 0), newcomer)
+        second = await hit.wait_message()
+        assert "That's right" in second.text and "Question 2 of" in second.text
+        assert second.custom_ids() == quiz_ids(guild, newcomer, 1)
+
+
+async def test_passing_the_check_lets_i_agree_grant_the_role(fake, guild, newcomer, quiz_config, key):
+    """After every right answer I agree is offered again, and pressing it records consent and gives the role."""
+    async with fake.running(confidant(quiz_config)):
+        message = await start_check(fake, guild, newcomer)
+        for index in range(len(default_quiz())):
+            message = await (await fake.click(message, right(guild, newcomer, index), newcomer)).wait_message()
+        assert "press **I agree**" in message.text and message.custom_ids() == [ids(guild, newcomer)["agree"]]
+        click = await fake.click(message, ids(guild, newcomer)["agree"], newcomer)
+        await fake.wait_for_call("PUT", role_put(guild, newcomer))
+        assert "/report" in (await click.wait_message()).text
+    consents, onboarding = await ledger(quiz_config, key, guild, newcomer)
+    assert [c.decision for c in consents] == [Decision.ACCEPTED] and onboarding.state is OnboardingState.ACCEPTED
+
+
+async def test_check_progress_survives_a_restart(fake, guild, newcomer, quiz_config):
+    """Questions passed before a restart stay passed, and the question buttons still work after it."""
+    async with fake.running(confidant(quiz_config)):
+        first = await start_check(fake, guild, newcomer)
+        second = await (await fake.click(first, right(guild, newcomer, 0), newcomer)).wait_message()
+    async with fake.running(confidant(quiz_config)) as bot:
+        assert await bot.store.quiz_passed(guild.id, newcomer.id, 1) == {0}
+        third = await (await fake.click(second, right(guild, newcomer, 1), newcomer)).wait_message()
+        assert "Question 3 of" in third.text
+        dm = fake.find_messages(to=newcomer)[0]
+        again = await (await fake.click(dm, ids(guild, newcomer)["agree"], newcomer)).wait_message()
+        assert "Question 3 of" in again.text and not fake.calls("PUT", r"/roles/")
+
+
+async def test_check_off_lets_i_agree_grant_at_once(fake, guild, newcomer, setup_config):
+    """With quiz_enabled off for the guild, I agree gives the role straight away."""
+    async with fake.running(confidant(setup_config)):
+        await fake.member_join(guild, newcomer)
+        dm = await fake.wait_for_message(to=newcomer)
+        await fake.click(dm, ids(guild, newcomer)["agree"], newcomer)
+        await fake.wait_for_call("PUT", role_put(guild, newcomer))
+
+
+async def test_a_guild_with_its_own_agreement_has_no_check(fake, guild, newcomer, quiz_config):
+    """The shipped quiz is about the default text, so a guild that published its own grants at I agree."""
+    async with fake.running(confidant(quiz_config)) as bot:
+        await bot.store.publish_agreement(guild.id, "# Ours\n\nOur own words.", fake.owner.id)
+        await fake.member_join(guild, newcomer)
+        dm = await fake.wait_for_message(to=newcomer)
+        assert "Our own words." in dm.text
+        await fake.click(dm, ids(guild, newcomer)["agree"], newcomer)
+        await fake.wait_for_call("PUT", role_put(guild, newcomer))
+
+
+# --- questions to the moderators -----------------------------------------------------------------------------------
+
+QUESTION = "Can I mention the group to my therapist, Dr Quillfeather?"
+ANSWER = "Yes, talking about your own experience is fine; just keep others' stories out of it."
+
+
+async def ask(fake: FakeDiscord, guild: Guild, user: User, text: str = QUESTION):
+    """Join, press I have a question, submit the modal and return the member's reply."""
+    await fake.member_join(guild, user)
+    dm = await fake.wait_for_message(to=user)
+    opened = await fake.click(dm, ids(guild, user)["question"], user)
+    await opened.wait_response()
+    assert opened.modal is not None
+    submitted = await fake.submit_modal(opened, {"confidant:ask:text": text})
+    return await submitted.wait_message()
+
+
+async def test_question_reaches_the_moderators_and_their_answer_the_member(
+    fake, guild, alice, newcomer, setup_config, caplog
+):
+    """A question is stored encrypted, posted with Answer; a non-moderator is refused; a moderator's answer is DMed."""
+    caplog.set_level(logging.DEBUG)
+    mod = fake.add_user("mod")
+    fake.add_member(guild, mod, roles=[guild.role("Moderators")])
+    async with fake.running(confidant(setup_config)) as bot:
+        reply = await ask(fake, guild, newcomer)
+        assert reply.ephemeral and "received" in reply.text
+        case = await bot.store.case(guild.id, 1)
+        assert (case.kind, case.status, case.member_id, case.text) == (
+            CaseKind.QUESTION,
+            CaseStatus.OPEN,
+            newcomer.id,
+            QUESTION,
+        )
+        posted = await fake.wait_for_message(guild.channel("cases"))
+        assert QUESTION in posted.text and posted.custom_ids() == [f"confidant:case:answer:{guild.id}:1"]
+        assert case.message_id == posted.id
+        refused = await fake.click(posted, posted.custom_ids()[0], alice)
+        assert "permission" in (await refused.wait_message()).text and refused.modal is None
+        opened = await fake.click(posted, posted.custom_ids()[0], mod)
+        await opened.wait_response()
+        sent = await fake.submit_modal(opened, {"confidant:case:answer-text": ANSWER})
+        assert "sent to the member" in (await sent.wait_message()).text
+        answer = await fake.wait_for_message(to=newcomer, predicate=lambda m: ANSWER in m.text)
+        assert "answered your question" in answer.text
+        assert "answered by" in posted.text and not posted.custom_ids()
+        done = await bot.store.case(guild.id, 1)
+        assert (done.status, done.answered_by, done.answer) == (CaseStatus.ANSWERED, mod.id, ANSWER)
+    on_disk = b"".join(p.read_bytes() for p in setup_config.storage.path.parent.glob("confidant.db*"))
+    assert on_disk and b"Quillfeather" not in on_disk and b"keep others' stories" not in on_disk
+    ours = [r.getMessage() for r in caplog.records if r.name.split(".")[0] in ("bot", "models", "rules")]
+    assert ours and not [line for line in ours if "Quillfeather" in line or "keep others' stories" in line]
+
+
+async def test_question_without_a_cases_channel_is_saved_and_reported_once(fake, guild, setup_config):
+    """With no cases channel the member hears it was saved, and the log channel hears the setup problem once."""
+    entry = dataclasses.replace(setup_config.guild[0], cases_channel=None)
+    config = dataclasses.replace(setup_config, guild=(entry,))
+    first, second = fake.add_user("first"), fake.add_user("second")
+    async with fake.running(confidant(config)) as bot:
+        for user in (first, second):
+            reply = await ask(fake, guild, user)
+            assert "saved" in reply.text and "moderators will see it" in reply.text
+        assert [c.number for c in (await bot.store.case(guild.id, 1), await bot.store.case(guild.id, 2))] == [1, 2]
+        reports = fake.find_messages(guild.channel("mod-log"))
+        assert len(reports) == 1 and "cases_channel" in reports[0].text
+        assert not fake.find_messages(guild.channel("cases"))
+
+
+async def test_answer_goes_to_the_gate_thread_when_dms_are_closed(fake, guild, setup_config):
+    """A member with closed DMs gets the moderators' answer in their private gate thread."""
+    bob = fake.add_user("bob", dms_open=False)
+    mod = fake.add_user("mod")
+    fake.add_member(guild, mod, roles=[guild.role("Moderators")])
+    async with fake.running(confidant(setup_config)):
+        await fake.member_join(guild, bob)
+        await fake.wait_for(lambda: guild.threads, what="a gate thread")
+        [thread] = guild.threads
+        greeting = await fake.wait_for_message(thread)
+        opened = await fake.click(greeting, ids(guild, bob)["question"], bob)
+        await opened.wait_response()
+        await (await fake.submit_modal(opened, {"confidant:ask:text": QUESTION})).wait_message()
+        posted = await fake.wait_for_message(guild.channel("cases"))
+        answering = await fake.click(posted, posted.custom_ids()[0], mod)
+        await answering.wait_response()
+        await (await fake.submit_modal(answering, {"confidant:case:answer-text": ANSWER})).wait_message()
+        relayed = await fake.wait_for_message(thread, predicate=lambda m: ANSWER in m.text)
+        assert bob.mention in relayed.text
+
+
+async def test_an_answer_that_cannot_be_delivered_leaves_the_case_open(fake, guild, setup_config):
+    """With DMs closed and no gate thread, the moderator is told the answer was not delivered; the case stays open."""
+    entry = dataclasses.replace(setup_config.guild[0], gate_channel=None)
+    config = dataclasses.replace(setup_config, guild=(entry,))
+    bob = fake.add_user("bob", dms_open=False)
+    fake.add_member(guild, bob)
+    mod = fake.add_user("mod")
+    fake.add_member(guild, mod, roles=[guild.role("Moderators")])
+    async with fake.running(confidant(config)) as bot:
+        shown = await (await fake.slash("agreement accept", bob, guild.channel("general"))).wait_message()
+        opened = await fake.click(shown, ids(guild, bob)["question"], bob)
+        await opened.wait_response()
+        await (await fake.submit_modal(opened, {"confidant:ask:text": QUESTION})).wait_message()
+        posted = await fake.wait_for_message(guild.channel("cases"))
+        answering = await fake.click(posted, posted.custom_ids()[0], mod)
+        await answering.wait_response()
+        reply = await (await fake.submit_modal(answering, {"confidant:case:answer-text": ANSWER})).wait_message()
+        assert "couldn't deliver" in reply.text and reply.visible_to(mod)
+        case = await bot.store.case(guild.id, 1)
+        assert (case.status, case.answer, case.answered_by) == (CaseStatus.OPEN, None, None)
+        assert posted.custom_ids() == [f"confidant:case:answer:{guild.id}:1"]

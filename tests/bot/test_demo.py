@@ -17,6 +17,7 @@ async def test_demo_runs_every_scene_and_exits_0():
         "== A member asks for the rules",
         "== She reads the whole agreement",
         "== A newcomer joins and reads the agreement by DM",
+        "== She answers the comprehension check",
         "== She accepts and gets the member role",
         "== A newcomer with closed DMs is greeted in a private thread",
         "== The bot shuts down",
@@ -28,3 +29,4 @@ async def test_demo_runs_every_scene_and_exits_0():
     assert "[ I agree ]  [ I have a question ]  [ Decline ]" in transcript
     assert "bea now has the Member role" in transcript and "cal now has the Member role" in transcript
     assert "Confidant (only cal sees this):" in transcript
+    assert "Question 1 of" in transcript and "Not quite" in transcript and "press **I agree**" in transcript
