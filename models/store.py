@@ -573,6 +573,14 @@ class Store:
             task.add_done_callback(functools.partial(_report_orphaned_write, operation))
             raise
 
+    async def _execute(self, operation: str, sql: str, params: tuple[object, ...] = ()) -> None:
+        """Run one statement as a write (see `_write`)."""
+
+        async def work(conn: aiosqlite.Connection) -> None:
+            await conn.execute(sql, params)
+
+        await self._write(operation, work)
+
     async def _transaction(self, conn: aiosqlite.Connection, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
         """Run `work` between BEGIN IMMEDIATE and COMMIT, rolling back on any error."""
         async with self._lock:
@@ -631,14 +639,12 @@ class Store:
         require_id("guild_id", guild_id)
         params = (guild_id, _settings_to_json(settings), self._now())
 
-        async def work(conn: aiosqlite.Connection) -> None:
-            await conn.execute(
-                "INSERT INTO guild_settings (guild_id, settings, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (guild_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at",
-                params,
-            )
-
-        await self._write("save guild settings", work)
+        await self._execute(
+            "save guild settings",
+            "INSERT INTO guild_settings (guild_id, settings, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at",
+            params,
+        )
 
     # -- audit log -----------------------------------------------------------------------------------------
 
@@ -791,13 +797,11 @@ class Store:
         require_id("user_id", user_id)
         params = (Via(via).value, channel_id, self._now(), guild_id, user_id)
 
-        async def work(conn: aiosqlite.Connection) -> None:
-            await conn.execute(
-                "UPDATE onboarding SET via = ?, channel_id = ?, updated_at = ? WHERE guild_id = ? AND user_id = ?",
-                params,
-            )
-
-        await self._write("record where the agreement was sent", work)
+        await self._execute(
+            "record where the agreement was sent",
+            "UPDATE onboarding SET via = ?, channel_id = ?, updated_at = ? WHERE guild_id = ? AND user_id = ?",
+            params,
+        )
 
     async def record_decision(
         self, guild_id: int, user_id: int, version: int, decision: Decision, via: Via, channel_id: int | None
@@ -857,13 +861,11 @@ class Store:
 
     async def release_role_grant(self, guild_id: int, user_id: int) -> None:
         """Undo `claim_role_grant` after Discord refused the role, so a later attempt may try again."""
-
-        async def work(conn: aiosqlite.Connection) -> None:
-            await conn.execute(
-                "UPDATE onboarding SET role_granted_at = NULL WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-            )
-
-        await self._write("release a role grant", work)
+        await self._execute(
+            "release a role grant",
+            "UPDATE onboarding SET role_granted_at = NULL WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
 
     async def onboarding(self, guild_id: int, user_id: int) -> Onboarding | None:
         """Return where the member stands with the guild's agreement, if they were ever offered it."""
@@ -952,13 +954,11 @@ class Store:
         """Remember the case's message in the cases channel."""
         params = (channel_id, message_id, self._now(), guild_id, number)
 
-        async def work(conn: aiosqlite.Connection) -> None:
-            await conn.execute(
-                "UPDATE cases SET channel_id = ?, message_id = ?, updated_at = ? WHERE guild_id = ? AND number = ?",
-                params,
-            )
-
-        await self._write("record a case message", work)
+        await self._execute(
+            "record a case message",
+            "UPDATE cases SET channel_id = ?, message_id = ?, updated_at = ? WHERE guild_id = ? AND number = ?",
+            params,
+        )
 
     async def case(self, guild_id: int, number: int) -> Case | None:
         """Return one of the guild's cases by its number, decrypted."""
@@ -989,14 +989,12 @@ class Store:
         """Undo `answer_case` when the answer could not be delivered: the case is open again, without an answer."""
         params = (CaseStatus.OPEN.value, self._now(), guild_id, number, CaseStatus.ANSWERED.value)
 
-        async def work(conn: aiosqlite.Connection) -> None:
-            await conn.execute(
-                "UPDATE cases SET status = ?, answer = NULL, answered_by = NULL, answered_at = NULL, updated_at = ? "
-                "WHERE guild_id = ? AND number = ? AND status = ?",
-                params,
-            )
-
-        await self._write("reopen a case", work)
+        await self._execute(
+            "reopen a case",
+            "UPDATE cases SET status = ?, answer = NULL, answered_by = NULL, answered_at = NULL, updated_at = ? "
+            "WHERE guild_id = ? AND number = ? AND status = ?",
+            params,
+        )
 
     def _case(self, row: sqlite3.Row) -> Case:
         """Build a Case from a cases row, decrypting its text and answer."""
