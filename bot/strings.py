@@ -138,6 +138,48 @@ SETUP_NO_GATE = (
     "and Create Private Threads there. Use `/agreement status` to see who is waiting."
 )
 
+# --- the agreement: admins editing and publishing -----------------------------------------------------------------
+EDIT_MODAL_TITLE = "Edit the group's agreement"
+EDIT_MODAL_LABEL = "The agreement (Markdown)"
+EDIT_MODAL_PLACEHOLDER = "# Our agreement\n\nWhat is shared here stays here…"
+EDIT_BAD_FILE = (
+    "I couldn't use that file: {problem}. Please attach a Markdown (`.md`) file in UTF-8 of at most {limit} KB, "
+    "or run `/agreement edit` without a file to type the text instead."
+)
+EDIT_BAD_NAME = "it isn't a `.md` file"
+EDIT_TOO_BIG = "it is larger than {limit} KB"
+EDIT_NOT_UTF8 = "it isn't UTF-8 text"
+EDIT_EMPTY = "it is empty"
+EDIT_DOWNLOAD_FAILED = "I couldn't download it from Discord just now"
+DRAFT_SAVED = (
+    "Saved as a **draft** — it is not in force yet, and nobody else can see it. Here is how it will look. When "
+    "you're happy with it, use `/agreement publish`."
+)
+PUBLISH_NO_DRAFT = "There's no draft to publish. Write one first with `/agreement edit`."
+PUBLISHED = (
+    "Version **{version}** of the agreement is now in force. I'm asking the {count} member(s) who accepted an "
+    "older version to read it; those who haven't accepted it within {days} day(s) lose access until they do "
+    "(moderators keep theirs)."
+)
+PUBLISHED_LOG = "{admin} published version **{version}** of the confidentiality agreement."
+NEW_VERSION_DM = (
+    "The group **{guild}** has updated its confidentiality agreement. Please read the new version below and "
+    "answer when you're ready. You keep access for now; if you haven't accepted it by {deadline}, access pauses "
+    "until you do."
+)
+NEW_VERSION_GATE = (
+    "{mention}, the group has updated its confidentiality agreement. Please read the new version below and answer "
+    "when you're ready; only you and the moderators can see this thread."
+)
+RESEND_INTRO_DM = "A moderator of **{guild}** sent you the group's confidentiality agreement again. Take your time."
+RESENT = "I've sent the current agreement to {member} again."
+RESEND_BOT = "Bots don't need the agreement."
+ROLE_WITHHELD_DM = (
+    "Your access to **{guild}** is paused because the group's updated agreement hasn't been accepted yet. Nothing "
+    "else has changed: read it and press **I agree** (or use `/agreement accept` in the server), and your access "
+    "comes straight back."
+)
+
 # --- errors -------------------------------------------------------------------------------------------------------
 ERROR_APOLOGY = (
     "Sorry — something went wrong on our side and that didn't work. Nothing you wrote was shared. "
@@ -154,3 +196,8 @@ CMD_AGREEMENT_SHOW = "Read the group's whole confidentiality agreement (only you
 CMD_AGREEMENT_ACCEPT = "Get the agreement again privately, with the buttons to accept it."
 CMD_AGREEMENT_STATUS = "Moderators: who accepted which version of the agreement, and who is waiting."
 CMD_AGREEMENT_STATUS_MEMBER = "Show one member's answers instead of the whole group."
+CMD_AGREEMENT_EDIT = "Admins: write a new agreement as a draft (type it, or attach a .md file)."
+CMD_AGREEMENT_EDIT_FILE = "A Markdown (.md) file with the whole agreement; leave empty to type it instead."
+CMD_AGREEMENT_PUBLISH = "Admins: put the draft in force as a new version and ask members to accept it."
+CMD_AGREEMENT_RESEND = "Moderators: send the current agreement to a member again."
+CMD_AGREEMENT_RESEND_MEMBER = "The member to send it to."

@@ -8,6 +8,7 @@ from datetime import datetime
 
 __all__ = [
     "ERASED_USER_ID",
+    "AgreementDraft",
     "AgreementVersion",
     "AuditAction",
     "AuditEntry",
@@ -51,13 +52,17 @@ class GuildSettings:
     # The comprehension check before I agree. It matches the default agreement only, so a guild that publishes its
     # own text has no check until guild quizzes exist, whatever this says.
     quiz_enabled: bool = True
+    # Days a member who accepted an older agreement keeps the member role after a new version is published.
+    grace_days: int = 7
 
     def __post_init__(self) -> None:
         """Validate every id and flag, and normalise `monitored_channels` to a tuple."""
         if not isinstance(self.quiz_enabled, bool):
             raise ValueError(f"quiz_enabled must be true or false, got {self.quiz_enabled!r}")
+        if not isinstance(self.grace_days, int) or isinstance(self.grace_days, bool) or not 0 <= self.grace_days <= 365:
+            raise ValueError(f"grace_days must be a whole number of days from 0 to 365, got {self.grace_days!r}")
         for field in fields(self):
-            if field.name not in ("monitored_channels", "quiz_enabled"):
+            if field.name not in ("monitored_channels", "quiz_enabled", "grace_days"):
                 require_id(field.name, getattr(self, field.name), optional=True)
         channels = self.monitored_channels
         if not isinstance(channels, tuple | list):
@@ -77,6 +82,8 @@ class AuditAction(enum.StrEnum):
     CASE_STATUS = "case_status"
     STRIKE = "strike"
     SETTING_CHANGED = "setting_changed"
+    AGREEMENT_PUBLISHED = "agreement_published"
+    ROLE_WITHHELD = "role_withheld"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +153,16 @@ class AgreementVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class AgreementDraft:
+    """A guild's agreement text saved by an admin but not yet published (not in force)."""
+
+    guild_id: int
+    text: str
+    updated_by: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Consent:
     """One row of the consent ledger: who answered which text, how, where and when."""
 
@@ -174,11 +191,13 @@ class Onboarding:
     role_granted_at: datetime | None = None
     reminder_due_at: datetime | None = None
     removal_due_at: datetime | None = None
+    grace_due_at: datetime | None = None  # accept the newest version by then, or the member role is withheld
+    role_withheld_at: datetime | None = None  # when the role was withheld for missing that deadline
 
     @property
     def awaiting_role(self) -> bool:
         """Whether the member accepted but the bot has not (yet) given them the member role."""
-        return self.state is OnboardingState.ACCEPTED and self.role_granted_at is None
+        return self.state is OnboardingState.ACCEPTED and self.role_granted_at is None and self.role_withheld_at is None
 
 
 @dataclass(frozen=True, slots=True)

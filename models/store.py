@@ -21,7 +21,7 @@ import re
 import sqlite3
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Generator
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ from models.errors import (
 )
 from models.records import (
     ERASED_USER_ID,
+    AgreementDraft,
     AgreementVersion,
     AuditAction,
     AuditEntry,
@@ -414,6 +415,8 @@ def _onboarding(row: sqlite3.Row) -> Onboarding:
         role_granted_at=_time(row["role_granted_at"]),
         reminder_due_at=_time(row["reminder_due_at"]),
         removal_due_at=_time(row["removal_due_at"]),
+        grace_due_at=_time(row["grace_due_at"]),
+        role_withheld_at=_time(row["role_withheld_at"]),
         updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
     )
 
@@ -760,6 +763,124 @@ class Store:
         )
         return _agreement_version(rows[0]) if rows else None
 
+    async def save_draft(self, guild_id: int, text: str, updated_by: int) -> AgreementDraft:
+        """Store `text` as the guild's agreement draft (replacing any earlier one); it is not in force yet."""
+        require_id("guild_id", guild_id)
+        require_id("updated_by", updated_by)
+        if not text.strip():
+            raise ValueError("an agreement text must not be empty")
+        now = self._now()
+        await self._execute(
+            "save an agreement draft",
+            "INSERT INTO agreement_drafts (guild_id, text, updated_by, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET text = excluded.text, updated_by = excluded.updated_by, "
+            "updated_at = excluded.updated_at",
+            (guild_id, text, updated_by, now),
+        )
+        return AgreementDraft(guild_id, text, updated_by, datetime.fromtimestamp(now, UTC))
+
+    async def draft(self, guild_id: int) -> AgreementDraft | None:
+        """Return the guild's unpublished draft, if it has one."""
+        require_id("guild_id", guild_id)
+        rows = await self._read(
+            "read the agreement draft", "SELECT * FROM agreement_drafts WHERE guild_id = ?", (guild_id,)
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return AgreementDraft(
+            row["guild_id"], row["text"], row["updated_by"], datetime.fromtimestamp(row["updated_at"], UTC)
+        )
+
+    async def publish_draft(
+        self, guild_id: int, published_by: int, default_text: str, grace: timedelta
+    ) -> tuple[AgreementVersion, list[int]] | None:
+        """Make the draft the guild's next version, in one transaction; None when there is no draft.
+
+        Everyone who accepted an older version gets a grace deadline `grace` from now; their ids are returned so
+        the caller can send them the new version. Older versions stay in the database.
+        """
+        require_id("guild_id", guild_id)
+        require_id("published_by", published_by)
+        now = self._now()
+        due = now + int(grace.total_seconds())
+
+        async def work(conn: aiosqlite.Connection) -> tuple[sqlite3.Row, list[int]] | None:
+            drafts = list(
+                await conn.execute_fetchall("SELECT text FROM agreement_drafts WHERE guild_id = ?", (guild_id,))
+            )
+            if not drafts:
+                return None
+            text = str(drafts[0]["text"])
+            # A guild that never showed anyone an agreement still gets the default as version 1 first, so the
+            # published text is never mistaken for the default.
+            await conn.execute(
+                "INSERT OR IGNORE INTO agreement_versions "
+                "(guild_id, version, text, sha256, published_by, published_at) VALUES (?, 1, ?, ?, NULL, ?)",
+                (guild_id, default_text, _sha256(default_text), now),
+            )
+            rows = await conn.execute_fetchall(
+                "INSERT INTO agreement_versions (guild_id, version, text, sha256, published_by, published_at) "
+                "SELECT ?5, coalesce(max(version), 0) + 1, ?1, ?2, ?3, ?4 FROM agreement_versions WHERE guild_id = ?5 "
+                "RETURNING *",
+                (text, _sha256(text), published_by, now, guild_id),
+            )
+            version = next(iter(rows))
+            asked = await conn.execute_fetchall(
+                "UPDATE onboarding SET grace_due_at = coalesce(grace_due_at, ?) "
+                "WHERE guild_id = ? AND state = ? AND version < ? RETURNING user_id",
+                (due, guild_id, OnboardingState.ACCEPTED.value, version["version"]),
+            )
+            await conn.execute("DELETE FROM agreement_drafts WHERE guild_id = ?", (guild_id,))
+            return version, sorted(int(row["user_id"]) for row in asked)
+
+        result = await self._write("publish the agreement draft", work)
+        if result is None:
+            return None
+        return _agreement_version(result[0]), result[1]
+
+    async def grace_overdue(self, at: datetime) -> list[Onboarding]:
+        """Members whose grace deadline passed by `at` without accepting the newest version and still have the role."""
+        rows = await self._read(
+            "read overdue grace periods",
+            "SELECT * FROM onboarding WHERE grace_due_at IS NOT NULL AND grace_due_at <= ? "
+            "AND role_withheld_at IS NULL ORDER BY grace_due_at, guild_id, user_id",
+            (int(at.timestamp()),),
+        )
+        return [_onboarding(row) for row in rows]
+
+    async def claim_withholding(self, guild_id: int, user_id: int, version: int) -> bool:
+        """Mark the member role withheld from a member still on `version` past their deadline; True only once."""
+        now = self._now()
+
+        async def work(conn: aiosqlite.Connection) -> bool:
+            cursor = await conn.execute(
+                "UPDATE onboarding SET role_withheld_at = ?, role_granted_at = NULL, updated_at = ? "
+                "WHERE guild_id = ? AND user_id = ? AND version = ? AND grace_due_at IS NOT NULL "
+                "AND role_withheld_at IS NULL",
+                (now, now, guild_id, user_id, version),
+            )
+            return cursor.rowcount == 1
+
+        return await self._write("withhold the member role", work)
+
+    async def release_withholding(self, guild_id: int, user_id: int, granted_at: datetime | None) -> None:
+        """Undo `claim_withholding` after Discord refused to take the role, so a later check tries again."""
+        granted = None if granted_at is None else int(granted_at.timestamp())
+        await self._execute(
+            "release a role withholding",
+            "UPDATE onboarding SET role_withheld_at = NULL, role_granted_at = ? WHERE guild_id = ? AND user_id = ?",
+            (granted, guild_id, user_id),
+        )
+
+    async def end_grace(self, guild_id: int, user_id: int) -> None:
+        """Forget a member's grace deadline without withholding anything (moderators, members who left)."""
+        await self._execute(
+            "end a grace period",
+            "UPDATE onboarding SET grace_due_at = NULL WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+
     # -- onboarding and the consent ledger ---------------------------------------------------------------------
 
     async def start_onboarding(self, guild_id: int, user_id: int, version: int) -> Onboarding:
@@ -784,7 +905,8 @@ class Store:
                     "INSERT INTO onboarding (guild_id, user_id, version, state, updated_at) VALUES (?, ?, ?, ?, ?) "
                     "ON CONFLICT (guild_id, user_id) DO UPDATE SET version = excluded.version, "
                     "state = excluded.state, via = NULL, channel_id = NULL, role_granted_at = NULL, "
-                    "reminder_due_at = NULL, removal_due_at = NULL, updated_at = excluded.updated_at",
+                    "reminder_due_at = NULL, removal_due_at = NULL, grace_due_at = NULL, role_withheld_at = NULL, "
+                    "updated_at = excluded.updated_at",
                     (guild_id, user_id, version, OnboardingState.PENDING.value, now),
                 )
             return await _require_onboarding_row(conn, guild_id, user_id)
@@ -837,6 +959,13 @@ class Store:
                 "channel_id = excluded.channel_id, updated_at = excluded.updated_at",
                 (guild_id, user_id, version, decision.value, via.value, channel_id, now),
             )
+            if decision is Decision.ACCEPTED:
+                # Accepting (the newest version) ends any grace period; a withheld role is then given back.
+                await conn.execute(
+                    "UPDATE onboarding SET grace_due_at = NULL, role_withheld_at = NULL "
+                    "WHERE guild_id = ? AND user_id = ?",
+                    (guild_id, user_id),
+                )
             return await _require_onboarding_row(conn, guild_id, user_id), consent
 
         row, consent = await self._write("record a consent decision", work)
@@ -1054,6 +1183,10 @@ class Store:
             changed += cursor.rowcount
             cursor = await conn.execute(
                 "UPDATE cases SET answered_by = ? WHERE answered_by = ?", (ERASED_USER_ID, user_id)
+            )
+            changed += cursor.rowcount
+            cursor = await conn.execute(
+                "UPDATE agreement_drafts SET updated_by = ? WHERE updated_by = ?", (ERASED_USER_ID, user_id)
             )
             changed += cursor.rowcount
             for guild_id in guilds:

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import enum
 import logging
-import re
-from typing import Any, ClassVar, Self
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot import strings
 from bot.app import ConfidantBot
-from bot.cogs._cases_ui import QuestionModal
+from bot.cogs._agreement_ui import PERSISTENT, AgreeButton, EditModal, QuizAnswer, ReadPrivately, agreement_view
 from bot.formatting import text_embeds
 from bot.setup import GuildSetup, is_moderator, report_setup_problem, resolve_setup
-from bot.ui import GuardedItem
 from models.records import (
     AgreementVersion,
     AuditAction,
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 EMBED_COLOUR = discord.Colour.teal()
 THREAD_ARCHIVE_MINUTES = 10080  # a week: a newcomer may take days to answer
 STATUS_LIST_LIMIT = 15
+DRAFT_FILE_LIMIT_KB = 64
+GRACE_CHECK_SECONDS = 600.0  # how often the grace periods of new versions are checked
 
 
 class GrantOutcome(enum.Enum):
@@ -57,151 +59,6 @@ def agreement_of(version: AgreementVersion) -> Agreement:
     return Agreement(text=version.text, summary=default_agreement().summary)
 
 
-def _cog(interaction: discord.Interaction) -> AgreementCog:
-    cog = interaction.client.get_cog("Agreement")  # type: ignore[attr-defined] - a ConfidantBot is a commands.Bot
-    if not isinstance(cog, AgreementCog):
-        raise RuntimeError("the agreement cog is not loaded")
-    return cog
-
-
-# --- buttons ---------------------------------------------------------------------------------------------------------
-
-
-class _MemberButton:
-    """Shared by the agreement's buttons: they belong to one guild, one version and one member."""
-
-    action: ClassVar[str]
-    label: ClassVar[str]
-    style: ClassVar[discord.ButtonStyle]
-
-    def __init__(self, guild_id: int, version: int, user_id: int) -> None:
-        custom_id = f"confidant:{self.action}:{guild_id}:{version}:{user_id}"
-        super().__init__(discord.ui.Button(label=self.label, style=self.style, custom_id=custom_id))  # type: ignore[call-arg]
-        self.guild_id = guild_id
-        self.version = version
-        self.user_id = user_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from its custom id, so it works after a restart."""
-        return cls(int(match["guild_id"]), int(match["version"]), int(match["user_id"]))
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Only the member the agreement was sent to may answer it (moderators can see gate threads too)."""
-        if interaction.user.id == self.user_id:
-            return True
-        await interaction.response.send_message(strings.NOT_YOUR_BUTTONS, ephemeral=True)
-        return False
-
-
-_IDS = r"(?P<guild_id>\d+):(?P<version>\d+):(?P<user_id>\d+)"
-
-
-class AgreeButton(
-    _MemberButton, GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=rf"confidant:agree:{_IDS}"
-):
-    """**I agree**: record the consent and let the member in."""
-
-    action, label, style = "agree", strings.AGREE_BUTTON, discord.ButtonStyle.success
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        """Accept this version."""
-        await _cog(interaction).answer(interaction, self.guild_id, self.version, Decision.ACCEPTED)
-
-
-class QuestionButton(
-    _MemberButton, GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=rf"confidant:question:{_IDS}"
-):
-    """**I have a question**: a modal whose answer reaches the moderators privately, as a case of kind question."""
-
-    action, label, style = "question", strings.QUESTION_BUTTON, discord.ButtonStyle.secondary
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        """Open the question form."""
-        await interaction.response.send_modal(QuestionModal(self.guild_id))
-
-
-class DeclineButton(
-    _MemberButton, GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=rf"confidant:decline:{_IDS}"
-):
-    """**Decline**: record it and explain kindly; nothing else happens."""
-
-    action, label, style = "decline", strings.DECLINE_BUTTON, discord.ButtonStyle.secondary
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        """Decline this version."""
-        await _cog(interaction).answer(interaction, self.guild_id, self.version, Decision.DECLINED)
-
-
-class ReadPrivately(
-    GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=r"confidant:gate:read:(?P<guild_id>\d+)"
-):
-    """The gate channel's fallback when no private thread can be made: shows the agreement to the presser only."""
-
-    def __init__(self, guild_id: int) -> None:
-        button = discord.ui.Button(
-            label=strings.GATE_FALLBACK_BUTTON,
-            style=discord.ButtonStyle.primary,
-            custom_id=f"confidant:gate:read:{guild_id}",
-        )
-        super().__init__(button)
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> ReadPrivately:
-        """Rebuild the button from its custom id."""
-        return cls(int(match["guild_id"]))
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        """Anyone may press it; each presser gets the agreement and buttons of their own, ephemerally."""
-        await _cog(interaction).offer_ephemerally(interaction, self.guild_id)
-
-
-class QuizAnswer(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=rf"confidant:quiz:{_IDS}:(?P<question>\d+):(?P<option>\d+)",
-):
-    """One option of one comprehension-check question; the custom id carries all it needs to survive a restart."""
-
-    def __init__(self, guild_id: int, version: int, user_id: int, question: int, option: int, label: str) -> None:
-        custom_id = f"confidant:quiz:{guild_id}:{version}:{user_id}:{question}:{option}"
-        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary, custom_id=custom_id))
-        self.guild_id, self.version, self.user_id = guild_id, version, user_id
-        self.question, self.option = question, option
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> QuizAnswer:
-        """Rebuild the button from its custom id (the label is only for display)."""
-        ids = (int(match[name]) for name in ("guild_id", "version", "user_id", "question", "option"))
-        return cls(*ids, label=item.label or "?")
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Only the member the check was shown to may answer it."""
-        if interaction.user.id == self.user_id:
-            return True
-        await interaction.response.send_message(strings.NOT_YOUR_BUTTONS, ephemeral=True)
-        return False
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        """Check the answer."""
-        await _cog(interaction).answer_quiz(interaction, self.guild_id, self.version, self.question, self.option)
-
-
-def agreement_view(guild_id: int, version: int, user_id: int) -> discord.ui.View:
-    """The three answers to one version of a guild's agreement, for one member."""
-    view = discord.ui.View(timeout=None)
-    for button in (AgreeButton, QuestionButton, DeclineButton):
-        view.add_item(button(guild_id, version, user_id))
-    return view
-
-
 # --- the cog ---------------------------------------------------------------------------------------------------------
 
 
@@ -214,16 +71,37 @@ class AgreementCog(commands.Cog, name="Agreement"):
         allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False),
     )
 
-    def __init__(self, bot: ConfidantBot) -> None:
+    def __init__(
+        self,
+        bot: ConfidantBot,
+        *,
+        grace_check_seconds: float = GRACE_CHECK_SECONDS,
+        clock: Callable[[], datetime] = discord.utils.utcnow,
+    ) -> None:
         self.bot = bot
+        self.clock = clock
+        self.grace_loop = tasks.loop(seconds=grace_check_seconds)(self._grace_tick)
+        self.grace_loop.before_loop(self._wait_until_ready)
 
     async def cog_load(self) -> None:
-        """Register the persistent buttons, so messages sent before a restart keep working."""
-        self.bot.add_dynamic_items(*_PERSISTENT)
+        """Register the persistent buttons, so messages sent before a restart keep working; start the grace check."""
+        self.bot.add_dynamic_items(*PERSISTENT)
+        self.grace_loop.start()
 
     async def cog_unload(self) -> None:
-        """Forget the persistent buttons."""
-        self.bot.remove_dynamic_items(*_PERSISTENT)
+        """Forget the persistent buttons and stop the grace check."""
+        self.bot.remove_dynamic_items(*PERSISTENT)
+        self.grace_loop.cancel()
+
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def _grace_tick(self) -> None:
+        """One periodic grace check; a failure is logged and the next tick tries again."""
+        try:
+            await self.enforce_grace()
+        except Exception:  # noqa: BLE001 - top-level handler of a background loop: it must keep running
+            log.exception("The grace period check failed; it runs again in %s seconds", self.grace_loop.seconds)
 
     async def current(self, guild_id: int) -> AgreementVersion:
         """The guild's current agreement (the default, as version 1, until it publishes its own)."""
@@ -263,20 +141,27 @@ class AgreementCog(commands.Cog, name="Agreement"):
         except discord.HTTPException:
             log.info("Could not DM user %s a welcome back in guild %s", member.id, member.guild.id)
 
-    async def offer(self, member: discord.Member, current: AgreementVersion) -> None:
+    async def offer(
+        self,
+        member: discord.Member,
+        current: AgreementVersion,
+        *,
+        dm_intro: str | None = None,
+        gate_intro: str | None = None,
+    ) -> None:
         """Send the agreement by DM; with DMs closed, greet the member in the gate channel instead."""
-        intro = strings.WELCOME_DM.format(guild=member.guild.name)
+        intro = dm_intro or strings.WELCOME_DM.format(guild=member.guild.name)
         try:
             message = await self._send_agreement(member, intro, current, member.id)
         except discord.Forbidden as error:
             log.info(
                 "DMs closed for user %s (code %s); using the gate of guild %s", member.id, error.code, member.guild.id
             )
-            await self._offer_in_gate(member, current)
+            await self._offer_in_gate(member, current, gate_intro)
             return
         await self.bot.store.record_delivery(member.guild.id, member.id, Via.DM, message.channel.id)
 
-    async def _offer_in_gate(self, member: discord.Member, current: AgreementVersion) -> None:
+    async def _offer_in_gate(self, member: discord.Member, current: AgreementVersion, intro: str | None = None) -> None:
         setup = await self.setup_of(member.guild)
         gate = setup.gate_channel
         if gate is None:
@@ -286,7 +171,7 @@ class AgreementCog(commands.Cog, name="Agreement"):
         if thread is None:
             await self._post_gate_fallback(gate, member, setup)
             return
-        intro = strings.WELCOME_GATE.format(mention=member.mention)
+        intro = (intro or strings.WELCOME_GATE).format(mention=member.mention)
         await self._send_agreement(thread, intro, current, member.id, mention=member)
         await self.bot.store.record_delivery(member.guild.id, member.id, Via.GATE, thread.id)
 
@@ -371,7 +256,10 @@ class AgreementCog(commands.Cog, name="Agreement"):
                 options["content"] = intro
             if view is not None and index == len(batches) - 1:
                 options["view"] = view
-            if index == 0:
+            if index == 0 and interaction.response.is_done():  # deferred: the first part replaces "thinking…"
+                options.pop("ephemeral")
+                await interaction.edit_original_response(**options)
+            elif index == 0:
                 await interaction.response.send_message(**options)
             else:
                 await interaction.followup.send(**options)
@@ -601,6 +489,176 @@ class AgreementCog(commands.Cog, name="Agreement"):
             )
         return discord.Embed(title=strings.STATUS_TITLE, description=text, colour=EMBED_COLOUR)
 
+    # -- admins: editing and publishing -----------------------------------------------------------------------
+
+    @agreement.command(name="edit", description=strings.CMD_AGREEMENT_EDIT)
+    @app_commands.describe(file=strings.CMD_AGREEMENT_EDIT_FILE)
+    async def edit(self, interaction: discord.Interaction, file: discord.Attachment | None = None) -> None:
+        """Admins only: write the guild's next agreement as a draft, in a form or as an attached .md file."""
+        guild = await self._admin_guild(interaction)
+        if guild is None:
+            return
+        if file is None:
+            draft = await self.bot.store.draft(guild.id)
+            await interaction.response.send_modal(EditModal(guild.id, None if draft is None else draft.text))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text, problem = await _read_markdown(file)
+        if problem is not None:
+            message = strings.EDIT_BAD_FILE.format(problem=problem, limit=DRAFT_FILE_LIMIT_KB)
+            await interaction.edit_original_response(content=message)
+            return
+        await self.save_draft(interaction, text)
+
+    async def save_draft(self, interaction: discord.Interaction, text: str) -> None:
+        """Store an admin's text as the guild's draft and show it back to them, privately."""
+        guild = await self._admin_guild(interaction)
+        if guild is None:
+            return
+        if not text.strip():
+            message = strings.EDIT_BAD_FILE.format(problem=strings.EDIT_EMPTY, limit=DRAFT_FILE_LIMIT_KB)
+            await _reply(interaction, message)
+            return
+        await self.bot.store.save_draft(guild.id, text, interaction.user.id)
+        log.info(
+            "User %s saved an agreement draft (%d characters) in guild %s", interaction.user.id, len(text), guild.id
+        )
+        preview = Agreement(text=text, summary=default_agreement().summary)
+        await self._respond_with(interaction, preview, intro=strings.DRAFT_SAVED)
+
+    @agreement.command(name="publish", description=strings.CMD_AGREEMENT_PUBLISH)
+    async def publish(self, interaction: discord.Interaction) -> None:
+        """Admins only: put the draft in force as the next version and ask those who accepted an older one."""
+        guild = await self._admin_guild(interaction)
+        if guild is None:
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        settings = await self.bot.store.get_guild_settings(guild.id)
+        grace = timedelta(days=settings.grace_days)
+        published = await self.bot.store.publish_draft(guild.id, interaction.user.id, default_agreement().text, grace)
+        if published is None:
+            await interaction.edit_original_response(content=strings.PUBLISH_NO_DRAFT)
+            return
+        version, asked = published
+        await self.bot.store.append_audit(
+            AuditEntry(
+                guild_id=guild.id,
+                actor_id=interaction.user.id,
+                action=AuditAction.AGREEMENT_PUBLISHED,
+                reason=f"published agreement version {version.version}",
+            )
+        )
+        log.info("User %s published agreement version %d in guild %s", interaction.user.id, version.version, guild.id)
+        await interaction.edit_original_response(
+            content=strings.PUBLISHED.format(version=version.version, count=len(asked), days=settings.grace_days)
+        )
+        setup = await self.setup_of(guild)
+        if setup.log_channel is not None:
+            announcement = strings.PUBLISHED_LOG.format(admin=interaction.user.mention, version=version.version)
+            try:
+                await setup.log_channel.send(announcement, allowed_mentions=discord.AllowedMentions.none())
+            except discord.HTTPException as error:
+                log.warning("Could not post to the log channel of guild %s: HTTP %s", guild.id, error.status)
+        deadline = discord.utils.format_dt(version.published_at + grace, "D")
+        for user_id in asked:
+            member = guild.get_member(user_id)
+            if member is None:
+                continue  # they left; rejoining starts over with the newest version
+            await self.offer(
+                member,
+                version,
+                dm_intro=strings.NEW_VERSION_DM.format(guild=guild.name, deadline=deadline),
+                gate_intro=strings.NEW_VERSION_GATE,
+            )
+
+    @agreement.command(name="resend", description=strings.CMD_AGREEMENT_RESEND)
+    @app_commands.describe(member=strings.CMD_AGREEMENT_RESEND_MEMBER)
+    async def resend(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        """Moderators only: send the current agreement to a member again, by DM or in the gate channel."""
+        if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+            await interaction.response.send_message(strings.ERROR_GUILD_ONLY, ephemeral=True)
+            return
+        if not is_moderator(interaction.user, await self.setup_of(interaction.guild)):
+            await interaction.response.send_message(strings.ERROR_NOT_ALLOWED, ephemeral=True)
+            return
+        if member.bot:
+            await interaction.response.send_message(strings.RESEND_BOT, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        current = await self.current(member.guild.id)
+        if await self.bot.store.onboarding(member.guild.id, member.id) is None:
+            await self.bot.store.start_onboarding(member.guild.id, member.id, current.version)
+        await self.offer(member, current, dm_intro=strings.RESEND_INTRO_DM.format(guild=member.guild.name))
+        log.info("User %s resent the agreement to user %s in guild %s", interaction.user.id, member.id, member.guild.id)
+        await interaction.edit_original_response(content=strings.RESENT.format(member=member.mention))
+
+    async def _admin_guild(self, interaction: discord.Interaction) -> discord.Guild | None:
+        """The guild, when the user may change its agreement (Manage Server); else answer them and return None."""
+        # Checked here, server-side, on every use: command permissions in Discord's UI can be changed by admins.
+        if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+            await _reply(interaction, strings.ERROR_GUILD_ONLY)
+            return None
+        if not interaction.user.guild_permissions.manage_guild:
+            await _reply(interaction, strings.ERROR_NOT_ALLOWED)
+            return None
+        return interaction.guild
+
+    # -- new versions: the grace period -----------------------------------------------------------------------
+
+    async def enforce_grace(self, now: datetime | None = None) -> int:
+        """Withhold the member role, once, from members past their deadline for a new version; return how many."""
+        now = self.clock() if now is None else now
+        withheld = 0
+        for onboarding in await self.bot.store.grace_overdue(now):
+            guild = self.bot.get_guild(onboarding.guild_id)
+            member = None if guild is None else guild.get_member(onboarding.user_id)
+            if guild is None or member is None:
+                # Nothing to withhold; a member who comes back is asked for the newest version on joining.
+                await self.bot.store.end_grace(onboarding.guild_id, onboarding.user_id)
+                continue
+            if await self._withhold(member, onboarding.version, onboarding.role_granted_at):
+                withheld += 1
+        return withheld
+
+    async def _withhold(self, member: discord.Member, version: int, granted_at: datetime | None) -> bool:
+        guild, store = member.guild, self.bot.store
+        setup = await self.setup_of(guild)
+        if is_moderator(member, setup):
+            await store.end_grace(guild.id, member.id)  # moderators are asked too, but keep their access
+            log.info("User %s is a moderator and keeps the member role in guild %s", member.id, guild.id)
+            return False
+        role = setup.member_role
+        if role is None:
+            await report_setup_problem(self.bot, guild, setup, "no-member-role", strings.SETUP_NO_MEMBER_ROLE)
+            return False
+        if not await store.claim_withholding(guild.id, member.id, version):
+            return False
+        if role in member.roles:
+            try:
+                await member.remove_roles(role, reason="Has not accepted the updated confidentiality agreement")
+            except discord.HTTPException as error:
+                await store.release_withholding(guild.id, member.id, granted_at)
+                log.warning("Could not withhold the member role in guild %s: HTTP %s", guild.id, error.status)
+                await report_setup_problem(
+                    self.bot, guild, setup, "role-too-high", strings.SETUP_ROLE_TOO_HIGH.format(role=role.name)
+                )
+                return False
+        await store.append_audit(
+            AuditEntry(
+                guild_id=guild.id,
+                actor_id=guild.me.id,
+                action=AuditAction.ROLE_WITHHELD,
+                subject_id=member.id,
+                reason=f"did not accept the agreement after version {version} in time",
+            )
+        )
+        log.info("Withheld the member role from user %s in guild %s until they accept", member.id, guild.id)
+        try:
+            await member.send(strings.ROLE_WITHHELD_DM.format(guild=guild.name))
+        except discord.HTTPException:
+            log.info("Could not DM user %s that their access is paused in guild %s", member.id, guild.id)
+        return True
+
 
 def _acceptance_text(guild: discord.Guild, recorded: Recorded, outcome: GrantOutcome) -> str:
     if outcome is GrantOutcome.WAITING_SCREENING:
@@ -626,15 +684,42 @@ def _can_give(guild: discord.Guild, role: discord.Role) -> bool:
     return me.guild_permissions.manage_roles and role < me.top_role and not role.managed
 
 
+async def _reply(interaction: discord.Interaction, text: str) -> None:
+    """Answer privately, whether or not the interaction was already answered (or deferred)."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(content=text)
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def _read_markdown(file: discord.Attachment) -> tuple[str, str | None]:
+    """The text of an attached agreement, or a problem to tell the admin about."""
+    if not file.filename.lower().endswith(".md"):
+        return "", strings.EDIT_BAD_NAME
+    if file.size > DRAFT_FILE_LIMIT_KB * 1024:
+        return "", strings.EDIT_TOO_BIG.format(limit=DRAFT_FILE_LIMIT_KB)
+    try:
+        data = await file.read()
+    except discord.HTTPException as error:
+        log.warning("Could not download an agreement attachment: HTTP %s", error.status)
+        return "", strings.EDIT_DOWNLOAD_FAILED
+    if len(data) > DRAFT_FILE_LIMIT_KB * 1024:
+        return "", strings.EDIT_TOO_BIG.format(limit=DRAFT_FILE_LIMIT_KB)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "", strings.EDIT_NOT_UTF8
+    if not text.strip():
+        return "", strings.EDIT_EMPTY
+    return text, None
+
+
 def _guild_for(interaction: discord.Interaction) -> discord.Guild | None:
     """The guild an interaction is about: where it happened, or in DMs the only guild shared with the bot."""
     if interaction.guild is not None:
         return interaction.guild
     shared = interaction.user.mutual_guilds
     return shared[0] if len(shared) == 1 else None
-
-
-_PERSISTENT = (AgreeButton, QuestionButton, DeclineButton, ReadPrivately, QuizAnswer)
 
 
 async def setup(bot: ConfidantBot) -> None:

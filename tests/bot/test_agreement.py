@@ -3,7 +3,9 @@
 import asyncio
 import dataclasses
 import logging
+from datetime import timedelta
 
+import discord
 import pytest
 
 from bot.config import Config, GuildConfig
@@ -474,3 +476,165 @@ async def test_an_answer_that_cannot_be_delivered_leaves_the_case_open(fake, gui
         case = await bot.store.case(guild.id, 1)
         assert (case.status, case.answer, case.answered_by) == (CaseStatus.OPEN, None, None)
         assert posted.custom_ids() == [f"confidant:case:answer:{guild.id}:1"]
+
+
+# --- admins: editing, publishing, resending; new versions and the grace period -------------------------------------
+
+V2 = "# Our agreement, version two\n\nWhat is shared here stays here, now in our own words."
+
+
+async def join_and_accept(fake: FakeDiscord, guild: Guild, user: User, roles=()) -> None:
+    """Join, accept version 1 by DM and wait for the member role."""
+    await fake.member_join(guild, user, roles=roles)
+    dm = await fake.wait_for_message(to=user)
+    await fake.click(dm, ids(guild, user)["agree"], user)
+    await fake.wait_for(lambda: guild.role("Member").id in fake.member(guild, user).roles, what="the member role")
+
+
+async def edit_and_publish(fake: FakeDiscord, guild: Guild, text: str = V2):
+    """The owner writes `text` in the edit form, then publishes it; return the publish reply."""
+    opened = await fake.slash("agreement edit", fake.owner, guild.channel("mod-queue"))
+    await opened.wait_response()
+    assert opened.modal is not None
+    preview = await (await fake.submit_modal(opened, {"confidant:agreement:edit-text": text})).wait_message()
+    assert preview.ephemeral and "draft" in preview.text and "own words" in preview.text
+    return await (await fake.slash("agreement publish", fake.owner, guild.channel("mod-queue"))).wait_message()
+
+
+def grace_over(days: int = 8):
+    return discord.utils.utcnow() + timedelta(days=days)
+
+
+async def test_edit_in_the_form_then_publish_adds_version_2_and_keeps_version_1(fake, guild, setup_config, caplog):
+    """The edit form saves a draft that is not in force; publish makes it version 2, keeps 1, audits and announces."""
+    caplog.set_level(logging.DEBUG)
+    async with fake.running(confidant(setup_config)) as bot:
+        await bot.store.current_agreement(guild.id, default_agreement().text)
+        opened = await fake.slash("agreement edit", fake.owner, guild.channel("mod-queue"))
+        await opened.wait_response()
+        await (await fake.submit_modal(opened, {"confidant:agreement:edit-text": V2})).wait_message()
+        assert (await bot.store.current_agreement(guild.id, "unused")).version == 1
+        reply = await (await fake.slash("agreement publish", fake.owner, guild.channel("mod-queue"))).wait_message()
+        assert reply.ephemeral and "Version **2**" in reply.text
+        current = await bot.store.current_agreement(guild.id, "unused")
+        assert (current.version, current.text, current.published_by) == (2, V2, fake.owner.id)
+        assert (await bot.store.agreement_version(guild.id, 1)).text == default_agreement().text
+        assert await bot.store.draft(guild.id) is None
+        audit = await bot.store.audit_entries(guild.id)
+        assert AuditAction.AGREEMENT_PUBLISHED in [e.action for e in audit]
+        assert "version **2**" in fake.find_messages(guild.channel("mod-log"))[-1].text
+        again = await (await fake.slash("agreement publish", fake.owner, guild.channel("mod-queue"))).wait_message()
+        assert "no draft" in again.text
+    ours = [r.getMessage() for r in caplog.records if r.name.split(".")[0] in ("bot", "models", "rules")]
+    assert not [line for line in ours if "own words" in line]
+
+
+async def test_non_admins_cannot_edit_or_publish(fake, guild, alice, setup_config):
+    """A member without Manage Server (even a moderator) is refused edit and publish; nothing is stored."""
+    mod = fake.add_user("mod")
+    fake.add_member(guild, mod, roles=[guild.role("Moderators")])
+    async with fake.running(confidant(setup_config)) as bot:
+        for user in (alice, mod):
+            for command in ("agreement edit", "agreement publish"):
+                it = await fake.slash(command, user, guild.channel("general"))
+                assert "permission" in (await it.wait_message()).text and it.modal is None
+        attached = fake.attachment("ours.md", V2.encode())
+        it = await fake.slash("agreement edit", alice, guild.channel("general"), file=attached)
+        assert "permission" in (await it.wait_message()).text
+        assert await bot.store.draft(guild.id) is None
+
+
+async def test_an_attached_markdown_file_becomes_the_draft(fake, guild, setup_config):
+    """An attached .md file is read as UTF-8 and saved as the draft with a preview; bad files are explained."""
+    long_text = "# Long\n\n" + "\n\n".join(f"Paragraph {n} of our own words. " * 20 for n in range(20))
+    async with fake.running(confidant(setup_config)) as bot:
+        good = fake.attachment("agreement.md", long_text.encode())
+        it = await fake.slash("agreement edit", fake.owner, guild.channel("mod-queue"), file=good)
+        preview = await it.wait_message()
+        assert preview.ephemeral and "draft" in preview.text
+        assert (await bot.store.draft(guild.id)).text == long_text
+        for name, data, problem in (
+            ("notes.txt", b"# Hi", "isn't a `.md` file"),
+            ("bad.md", b"\xff\xfe\x00bad", "isn't UTF-8"),
+            ("big.md", b"a" * (65 * 1024), "larger than 64 KB"),
+            ("empty.md", b"  \n", "is empty"),
+        ):
+            bad = fake.attachment(name, data)
+            it = await fake.slash("agreement edit", fake.owner, guild.channel("mod-queue"), file=bad)
+            assert problem in (await it.wait_message()).text
+        assert (await bot.store.draft(guild.id)).text == long_text
+
+
+async def test_a_new_version_reaches_those_who_accepted_the_old_one(fake, guild, newcomer, setup_config):
+    """Publishing DMs version 2 with its own buttons to a member who accepted version 1."""
+    async with fake.running(confidant(setup_config)):
+        await join_and_accept(fake, guild, newcomer)
+        reply = await edit_and_publish(fake, guild)
+        assert "the 1 member(s)" in reply.text
+        dm = await fake.wait_for_message(to=newcomer, predicate=lambda m: "updated its confidentiality" in m.text)
+        assert "own words" in dm.text and dm.custom_ids() == list(ids(guild, newcomer, version=2).values())
+
+
+async def test_after_the_grace_period_the_role_is_withheld_once_and_accepting_restores_it(
+    fake, guild, newcomer, setup_config
+):
+    """Past the deadline the member role is removed exactly once; accepting version 2 gives it back."""
+    remove = rf"/guilds/{guild.id}/members/{newcomer.id}/roles/{guild.role('Member').id}"
+    async with fake.running(confidant(setup_config)) as bot:
+        cog = bot.get_cog("Agreement")
+        await join_and_accept(fake, guild, newcomer)
+        await edit_and_publish(fake, guild)
+        dm = await fake.wait_for_message(to=newcomer, predicate=lambda m: "updated its confidentiality" in m.text)
+        assert await cog.enforce_grace(now=grace_over(days=6)) == 0
+        assert await cog.enforce_grace(now=grace_over()) == 1
+        await fake.wait_for_call("DELETE", remove)
+        await fake.wait_for_message(to=newcomer, predicate=lambda m: "paused" in m.text)
+        assert guild.role("Member").id not in fake.member(guild, newcomer).roles
+        assert await cog.enforce_grace(now=grace_over(days=30)) == 0
+        assert len(fake.calls("DELETE", remove)) == 1
+        await fake.click(dm, ids(guild, newcomer, version=2)["agree"], newcomer)
+        await fake.wait_for_call("PUT", role_put(guild, newcomer), count=2)
+        assert guild.role("Member").id in fake.member(guild, newcomer).roles
+        onboarding = await bot.store.onboarding(guild.id, newcomer.id)
+        assert (onboarding.version, onboarding.grace_due_at, onboarding.role_withheld_at) == (2, None, None)
+        assert await cog.enforce_grace(now=grace_over(days=60)) == 0
+
+
+async def test_the_withholding_is_not_repeated_after_a_restart(fake, guild, newcomer, setup_config):
+    """The withholding is recorded in the database, so a restarted bot does not take the role again."""
+    async with fake.running(confidant(setup_config)) as bot:
+        await join_and_accept(fake, guild, newcomer)
+        await edit_and_publish(fake, guild)
+        assert await bot.get_cog("Agreement").enforce_grace(now=grace_over()) == 1
+    async with fake.running(confidant(setup_config)) as bot:
+        assert await bot.get_cog("Agreement").enforce_grace(now=grace_over()) == 0
+    assert len(fake.calls("DELETE", r"/guilds/\d+/members/\d+/roles/\d+")) == 1
+
+
+async def test_a_moderator_is_asked_but_keeps_the_role(fake, guild, setup_config):
+    """A moderator who accepted version 1 gets version 2 too, but keeps the member role past the deadline."""
+    mod = fake.add_user("mod")
+    async with fake.running(confidant(setup_config)) as bot:
+        await join_and_accept(fake, guild, mod, roles=[guild.role("Moderators")])
+        await edit_and_publish(fake, guild)
+        await fake.wait_for_message(to=mod, predicate=lambda m: "updated its confidentiality" in m.text)
+        assert await bot.get_cog("Agreement").enforce_grace(now=grace_over()) == 0
+        assert guild.role("Member").id in fake.member(guild, mod).roles
+        assert not fake.calls("DELETE", r"/guilds/\d+/members/\d+/roles/\d+")
+
+
+async def test_resend_sends_the_current_agreement_again(fake, guild, alice, newcomer, setup_config):
+    """/agreement resend is refused to a plain member and DMs the current agreement with buttons for a moderator."""
+    mod = fake.add_user("mod")
+    fake.add_member(guild, mod, roles=[guild.role("Moderators")])
+    fake.add_member(guild, newcomer)
+    async with fake.running(confidant(setup_config)):
+        refused = await fake.slash("agreement resend", alice, guild.channel("general"), member=newcomer)
+        assert "permission" in (await refused.wait_message()).text
+        it = await fake.slash("agreement resend", mod, guild.channel("mod-queue"), member=newcomer)
+        assert newcomer.mention in (await it.wait_message()).text
+        dm = await fake.wait_for_message(to=newcomer)
+        assert "sent you the group's confidentiality agreement again" in dm.text
+        assert dm.custom_ids() == list(ids(guild, newcomer).values())
+        await fake.click(dm, ids(guild, newcomer)["agree"], newcomer)
+        await fake.wait_for_call("PUT", role_put(guild, newcomer))
