@@ -56,6 +56,38 @@ DECLINED = (
     "accepting, and nothing else happens. If you change your mind, you can come back any time: use "
     "`/agreement accept` in the server or here."
 )
+DECLINED_WITH_REMOVAL = (
+    "That's alright — thank you for reading it. This group asks everyone to accept the agreement, so I'll "
+    "remove you from the server {when}. If you change your mind before then, use "
+    "`/agreement accept` in the server or here, and nothing happens. And you're welcome to rejoin any time later "
+    "and accept it then."
+)
+ACCEPTED_UPDATE = (
+    "Thank you — you've accepted the updated agreement of **{guild}**. Nothing else changes: your access stays "
+    "as it is."
+)
+ACCEPTED_UPDATE_RESTORED = (
+    "Thank you — you've accepted the updated agreement of **{guild}**, and your access is back. Welcome back."
+)
+REMINDER_DM = (
+    "A gentle reminder from **{guild}**: the group's confidentiality agreement is still waiting for your answer. "
+    "Read it below whenever you're ready. If anything is unclear, press **I have a question** — no question is "
+    "too small. This is the only reminder I'll send."
+)
+REMINDER_GATE = (
+    "{mention}, a gentle reminder: the group's confidentiality agreement is still waiting for your answer. Read "
+    "it below whenever you're ready; questions are welcome. This is the only reminder I'll send."
+)
+REMOVED_NOT_ACCEPTED_DM = (
+    "Hello from **{guild}**. The group's confidentiality agreement wasn't accepted within the time the group "
+    "allows, so I'm removing you from the server for now. That's all it means — nothing is held against you. "
+    "You're welcome to rejoin any time and accept the agreement then."
+)
+REMOVED_DECLINED_DM = (
+    "Hello from **{guild}**. Because you declined the group's confidentiality agreement, I'm removing you from "
+    "the server now. Thank you for considering it. If you change your mind, you're welcome to rejoin any time "
+    "and accept it then."
+)
 
 # --- the agreement: the comprehension check -----------------------------------------------------------------------
 QUIZ_START = (
@@ -136,6 +168,11 @@ SETUP_NO_GATE = (
     "A new member has their direct messages closed and I couldn't greet them in the gate channel (it is missing, "
     "or I can't post there or create private threads in it). Fix: set `gate_channel` and give me Send Messages "
     "and Create Private Threads there. Use `/agreement status` to see who is waiting."
+)
+SETUP_CANNOT_REMOVE = (
+    "A member was due to be removed for not accepting the agreement, but I couldn't remove them (I lack Kick "
+    "Members, or my role is below theirs). I won't try again for that member. Fix: give my role Kick Members "
+    "and drag it above the roles of newcomers — or set `removal_hours` and `decline_removal_hours` to 0."
 )
 
 # --- the agreement: admins editing and publishing -----------------------------------------------------------------

@@ -38,6 +38,10 @@ def require_id(name: str, value: object, *, optional: bool = False) -> None:
         raise ValueError(f"{name} must be a positive integer id{' or None' if optional else ''}, got {value!r}")
 
 
+MAX_HOURS = 8760  # a year: the longest reminder or removal delay a guild may set
+_HOUR_SETTINGS = ("reminder_hours", "removal_hours", "decline_removal_hours")
+
+
 @dataclass(frozen=True, slots=True)
 class GuildSettings:
     """Per-guild settings; the field defaults are the defaults every guild starts with."""
@@ -54,6 +58,12 @@ class GuildSettings:
     quiz_enabled: bool = True
     # Days a member who accepted an older agreement keeps the member role after a new version is published.
     grace_days: int = 7
+    # Hours after the agreement is offered until the one reminder to someone who has not answered (0: none).
+    reminder_hours: int = 24
+    # Hours after the agreement is offered until a member who has not accepted is removed (0: never, the default).
+    removal_hours: int = 0
+    # Hours after declining until the member is removed, unless they accept meanwhile (0: never, the default).
+    decline_removal_hours: int = 0
 
     def __post_init__(self) -> None:
         """Validate every id and flag, and normalise `monitored_channels` to a tuple."""
@@ -61,8 +71,12 @@ class GuildSettings:
             raise ValueError(f"quiz_enabled must be true or false, got {self.quiz_enabled!r}")
         if not isinstance(self.grace_days, int) or isinstance(self.grace_days, bool) or not 0 <= self.grace_days <= 365:
             raise ValueError(f"grace_days must be a whole number of days from 0 to 365, got {self.grace_days!r}")
+        for name in _HOUR_SETTINGS:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_HOURS:
+                raise ValueError(f"{name} must be a whole number of hours from 0 to {MAX_HOURS}, got {value!r}")
         for field in fields(self):
-            if field.name not in ("monitored_channels", "quiz_enabled", "grace_days"):
+            if field.name not in ("monitored_channels", "quiz_enabled", "grace_days", *_HOUR_SETTINGS):
                 require_id(field.name, getattr(self, field.name), optional=True)
         channels = self.monitored_channels
         if not isinstance(channels, tuple | list):
@@ -84,6 +98,7 @@ class AuditAction(enum.StrEnum):
     SETTING_CHANGED = "setting_changed"
     AGREEMENT_PUBLISHED = "agreement_published"
     ROLE_WITHHELD = "role_withheld"
+    MEMBER_REMOVED = "member_removed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +208,8 @@ class Onboarding:
     removal_due_at: datetime | None = None
     grace_due_at: datetime | None = None  # accept the newest version by then, or the member role is withheld
     role_withheld_at: datetime | None = None  # when the role was withheld for missing that deadline
+    reminded_at: datetime | None = None  # when the one reminder was claimed (and sent, or tried)
+    removed_at: datetime | None = None  # when the member was removed for not accepting (or declining)
 
     @property
     def awaiting_role(self) -> bool:

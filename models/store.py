@@ -374,6 +374,11 @@ def _time(seconds: int | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
+def _due(now: int, delay: timedelta | None) -> int | None:
+    """The unix time `delay` after `now`, or None when nothing is due (no delay, or a zero one)."""
+    return None if delay is None or delay <= timedelta(0) else now + int(delay.total_seconds())
+
+
 def _bits(mask: int) -> frozenset[int]:
     """The indices of the set bits of `mask`."""
     return frozenset(index for index in range(mask.bit_length()) if mask >> index & 1)
@@ -417,6 +422,8 @@ def _onboarding(row: sqlite3.Row) -> Onboarding:
         removal_due_at=_time(row["removal_due_at"]),
         grace_due_at=_time(row["grace_due_at"]),
         role_withheld_at=_time(row["role_withheld_at"]),
+        reminded_at=_time(row["reminded_at"]),
+        removed_at=_time(row["removed_at"]),
         updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
     )
 
@@ -881,17 +888,86 @@ class Store:
             (guild_id, user_id),
         )
 
+    # -- reminders and removals --------------------------------------------------------------------------------
+
+    async def reminders_due(self, at: datetime) -> list[Onboarding]:
+        """Members still waiting to answer whose one reminder was due by `at` and not yet claimed."""
+        rows = await self._read(
+            "read due reminders",
+            "SELECT * FROM onboarding WHERE reminder_due_at IS NOT NULL AND reminder_due_at <= ? AND state = ? "
+            "ORDER BY reminder_due_at, guild_id, user_id",
+            (int(at.timestamp()), OnboardingState.PENDING.value),
+        )
+        return [_onboarding(row) for row in rows]
+
+    async def claim_reminder(self, guild_id: int, user_id: int, at: datetime) -> bool:
+        """Mark a due reminder sent, before sending it; True only once, so a restart or a retry never repeats it."""
+        params = (self._now(), guild_id, user_id, int(at.timestamp()), OnboardingState.PENDING.value)
+
+        async def work(conn: aiosqlite.Connection) -> bool:
+            cursor = await conn.execute(
+                "UPDATE onboarding SET reminder_due_at = NULL, reminded_at = ? WHERE guild_id = ? AND user_id = ? "
+                "AND reminder_due_at IS NOT NULL AND reminder_due_at <= ? AND state = ?",
+                params,
+            )
+            return cursor.rowcount == 1
+
+        return await self._write("claim a reminder", work)
+
+    async def removals_due(self, at: datetime) -> list[Onboarding]:
+        """Members who have not accepted and whose removal was due by `at` and not yet claimed."""
+        rows = await self._read(
+            "read due removals",
+            "SELECT * FROM onboarding WHERE removal_due_at IS NOT NULL AND removal_due_at <= ? AND state != ? "
+            "ORDER BY removal_due_at, guild_id, user_id",
+            (int(at.timestamp()), OnboardingState.ACCEPTED.value),
+        )
+        return [_onboarding(row) for row in rows]
+
+    async def claim_removal(self, guild_id: int, user_id: int, at: datetime) -> bool:
+        """Mark a due removal done, before removing; True only once, and never for a member who accepted."""
+        params = (self._now(), guild_id, user_id, int(at.timestamp()), OnboardingState.ACCEPTED.value)
+
+        async def work(conn: aiosqlite.Connection) -> bool:
+            cursor = await conn.execute(
+                "UPDATE onboarding SET removal_due_at = NULL, removed_at = ? WHERE guild_id = ? AND user_id = ? "
+                "AND removal_due_at IS NOT NULL AND removal_due_at <= ? AND state != ?",
+                params,
+            )
+            return cursor.rowcount == 1
+
+        return await self._write("claim a removal", work)
+
+    async def clear_due_times(self, guild_id: int, user_id: int) -> None:
+        """Forget a member's pending reminder and removal (they left, or are a moderator)."""
+        await self._execute(
+            "clear reminder and removal due times",
+            "UPDATE onboarding SET reminder_due_at = NULL, removal_due_at = NULL WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+
     # -- onboarding and the consent ledger ---------------------------------------------------------------------
 
-    async def start_onboarding(self, guild_id: int, user_id: int, version: int) -> Onboarding:
+    async def start_onboarding(
+        self,
+        guild_id: int,
+        user_id: int,
+        version: int,
+        *,
+        reminder: timedelta | None = None,
+        removal: timedelta | None = None,
+    ) -> Onboarding:
         """Record that `user_id` joined and is offered `version`.
 
         A member who already accepted that very version (a rejoin) stays accepted, with the role to be given
-        again; anyone else starts over as pending.
+        again; anyone else starts over as pending, with a reminder due `reminder` from now and a removal due
+        `removal` from now (None: not due at all).
         """
         require_id("guild_id", guild_id)
         require_id("user_id", user_id)
         now = self._now()
+        reminder_due = _due(now, reminder)
+        removal_due = _due(now, removal)
 
         async def work(conn: aiosqlite.Connection) -> sqlite3.Row:
             row = await _onboarding_row(conn, guild_id, user_id)
@@ -902,12 +978,14 @@ class Store:
                 )
             else:
                 await conn.execute(
-                    "INSERT INTO onboarding (guild_id, user_id, version, state, updated_at) VALUES (?, ?, ?, ?, ?) "
+                    "INSERT INTO onboarding (guild_id, user_id, version, state, reminder_due_at, removal_due_at, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (guild_id, user_id) DO UPDATE SET version = excluded.version, "
                     "state = excluded.state, via = NULL, channel_id = NULL, role_granted_at = NULL, "
-                    "reminder_due_at = NULL, removal_due_at = NULL, grace_due_at = NULL, role_withheld_at = NULL, "
+                    "reminder_due_at = excluded.reminder_due_at, removal_due_at = excluded.removal_due_at, "
+                    "reminded_at = NULL, removed_at = NULL, grace_due_at = NULL, role_withheld_at = NULL, "
                     "updated_at = excluded.updated_at",
-                    (guild_id, user_id, version, OnboardingState.PENDING.value, now),
+                    (guild_id, user_id, version, OnboardingState.PENDING.value, reminder_due, removal_due, now),
                 )
             return await _require_onboarding_row(conn, guild_id, user_id)
 
@@ -926,17 +1004,28 @@ class Store:
         )
 
     async def record_decision(
-        self, guild_id: int, user_id: int, version: int, decision: Decision, via: Via, channel_id: int | None
+        self,
+        guild_id: int,
+        user_id: int,
+        version: int,
+        decision: Decision,
+        via: Via,
+        channel_id: int | None,
+        *,
+        decline_removal: timedelta | None = None,
     ) -> Recorded:
         """Append the member's answer to the consent ledger and update their onboarding, in one transaction.
 
         The ledger row carries the sha256 of that version's exact text. Giving the same answer to the same version
-        again (a double click) records nothing new: `Recorded.consent` is then None.
+        again (a double click) records nothing new: `Recorded.consent` is then None. Any answer ends the wait for a
+        reminder; accepting also cancels a pending removal, and declining schedules one `decline_removal` from now
+        (None keeps whatever removal was already due).
         """
         require_id("guild_id", guild_id)
         require_id("user_id", user_id)
         decision, via = Decision(decision), Via(via)
         now = self._now()
+        decline_due = _due(now, decline_removal)
 
         async def work(conn: aiosqlite.Connection) -> tuple[sqlite3.Row, sqlite3.Row | None]:
             row = await _onboarding_row(conn, guild_id, user_id)
@@ -962,9 +1051,15 @@ class Store:
             if decision is Decision.ACCEPTED:
                 # Accepting (the newest version) ends any grace period; a withheld role is then given back.
                 await conn.execute(
-                    "UPDATE onboarding SET grace_due_at = NULL, role_withheld_at = NULL "
-                    "WHERE guild_id = ? AND user_id = ?",
+                    "UPDATE onboarding SET grace_due_at = NULL, role_withheld_at = NULL, reminder_due_at = NULL, "
+                    "removal_due_at = NULL WHERE guild_id = ? AND user_id = ?",
                     (guild_id, user_id),
+                )
+            else:
+                await conn.execute(
+                    "UPDATE onboarding SET reminder_due_at = NULL, removal_due_at = coalesce(?, removal_due_at) "
+                    "WHERE guild_id = ? AND user_id = ?",
+                    (decline_due, guild_id, user_id),
                 )
             return await _require_onboarding_row(conn, guild_id, user_id), consent
 

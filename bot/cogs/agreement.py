@@ -42,7 +42,7 @@ EMBED_COLOUR = discord.Colour.teal()
 THREAD_ARCHIVE_MINUTES = 10080  # a week: a newcomer may take days to answer
 STATUS_LIST_LIMIT = 15
 DRAFT_FILE_LIMIT_KB = 64
-GRACE_CHECK_SECONDS = 600.0  # how often the grace periods of new versions are checked
+DUE_CHECK_SECONDS = 600.0  # how often due work is checked: grace periods, reminders and removals
 
 
 class GrantOutcome(enum.Enum):
@@ -75,33 +75,39 @@ class AgreementCog(commands.Cog, name="Agreement"):
         self,
         bot: ConfidantBot,
         *,
-        grace_check_seconds: float = GRACE_CHECK_SECONDS,
+        due_check_seconds: float = DUE_CHECK_SECONDS,
         clock: Callable[[], datetime] = discord.utils.utcnow,
     ) -> None:
         self.bot = bot
         self.clock = clock
-        self.grace_loop = tasks.loop(seconds=grace_check_seconds)(self._grace_tick)
-        self.grace_loop.before_loop(self._wait_until_ready)
+        self.due_loop = tasks.loop(seconds=due_check_seconds)(self._due_tick)
+        self.due_loop.before_loop(self._wait_until_ready)
 
     async def cog_load(self) -> None:
-        """Register the persistent buttons, so messages sent before a restart keep working; start the grace check."""
+        """Register the persistent buttons, so messages sent before a restart keep working; start the due check."""
         self.bot.add_dynamic_items(*PERSISTENT)
-        self.grace_loop.start()
+        self.due_loop.start()
 
     async def cog_unload(self) -> None:
-        """Forget the persistent buttons and stop the grace check."""
+        """Forget the persistent buttons and stop the due check."""
         self.bot.remove_dynamic_items(*PERSISTENT)
-        self.grace_loop.cancel()
+        self.due_loop.cancel()
 
     async def _wait_until_ready(self) -> None:
         await self.bot.wait_until_ready()
 
-    async def _grace_tick(self) -> None:
-        """One periodic grace check; a failure is logged and the next tick tries again."""
-        try:
-            await self.enforce_grace()
-        except Exception:  # noqa: BLE001 - top-level handler of a background loop: it must keep running
-            log.exception("The grace period check failed; it runs again in %s seconds", self.grace_loop.seconds)
+    async def _due_tick(self) -> None:
+        """One periodic check of all due work; a failing part is logged, the rest still run, the next tick retries."""
+        now = self.clock()
+        for name, check in (
+            ("grace period", self.enforce_grace),
+            ("reminder", self.send_reminders),
+            ("removal", self.enforce_removals),
+        ):
+            try:
+                await check(now)
+            except Exception:  # noqa: BLE001 - top-level handler of a background loop: it must keep running
+                log.exception("The %s check failed; it runs again in %s seconds", name, self.due_loop.seconds)
 
     async def current(self, guild_id: int) -> AgreementVersion:
         """The guild's current agreement (the default, as version 1, until it publishes its own)."""
@@ -119,11 +125,23 @@ class AgreementCog(commands.Cog, name="Agreement"):
         if member.bot:
             return
         current = await self.current(member.guild.id)
-        onboarding = await self.bot.store.start_onboarding(member.guild.id, member.id, current.version)
+        settings = await self.bot.store.get_guild_settings(member.guild.id)
+        onboarding = await self.bot.store.start_onboarding(
+            member.guild.id,
+            member.id,
+            current.version,
+            reminder=timedelta(hours=settings.reminder_hours),
+            removal=timedelta(hours=settings.removal_hours),
+        )
         if onboarding.state is OnboardingState.ACCEPTED:
             await self._welcome_back(member)
         else:
             await self.offer(member, current)
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """A member who leaves (or is removed) has no reminder or removal pending any more."""
+        await self.bot.store.clear_due_times(payload.guild_id, payload.user.id)
 
     @commands.Cog.listener()
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
@@ -281,20 +299,38 @@ class AgreementCog(commands.Cog, name="Agreement"):
         if decision is Decision.ACCEPTED and (pending := await self._quiz_pending(current, member.id)) is not None:
             await self._ask(interaction, current, *pending, strings.QUIZ_START, edit=False)
             return
-        recorded = await self._record(interaction, member, version, decision)
+        before = await self.bot.store.onboarding(guild_id, member.id)
+        updating = before is not None and before.state is OnboardingState.ACCEPTED and before.version < version
+        settings = await self.bot.store.get_guild_settings(guild_id)
+        recorded = await self._record(interaction, member, version, decision, settings.decline_removal_hours)
         if decision is Decision.DECLINED:
-            await interaction.response.send_message(strings.DECLINED, ephemeral=True)
+            # A removal may be due from declining, or still from the time limit for accepting: either way, say so.
+            due = recorded.onboarding.removal_due_at
+            text = strings.DECLINED if due is None else strings.DECLINED_WITH_REMOVAL.format(when=_relative(due))
+            await interaction.response.send_message(text, ephemeral=True)
             return
         outcome = await self.grant_role(member)
-        await interaction.response.send_message(_acceptance_text(guild, recorded, outcome), ephemeral=True)
+        text = _acceptance_text(guild, recorded, outcome, updating=updating)
+        await interaction.response.send_message(text, ephemeral=True)
 
     async def _record(
-        self, interaction: discord.Interaction, member: discord.Member, version: int, decision: Decision
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member,
+        version: int,
+        decision: Decision,
+        decline_removal_hours: int = 0,
     ) -> Recorded:
         via = Via.DM if interaction.guild_id is None else Via.GATE
         store = self.bot.store
         recorded = await store.record_decision(
-            member.guild.id, member.id, version, decision, via, interaction.channel_id
+            member.guild.id,
+            member.id,
+            version,
+            decision,
+            via,
+            interaction.channel_id,
+            decline_removal=timedelta(hours=decline_removal_hours),
         )
         if recorded.consent is not None:
             reason = f"{decision.value} agreement version {version} ({via.value})"
@@ -659,15 +695,127 @@ class AgreementCog(commands.Cog, name="Agreement"):
             log.info("Could not DM user %s that their access is paused in guild %s", member.id, guild.id)
         return True
 
+    # -- reminders and removals -------------------------------------------------------------------------------
 
-def _acceptance_text(guild: discord.Guild, recorded: Recorded, outcome: GrantOutcome) -> str:
+    async def send_reminders(self, now: datetime | None = None) -> int:
+        """Send the one reminder to members whose reminder is due and who have not answered; return how many."""
+        now = self.clock() if now is None else now
+        sent = 0
+        for onboarding in await self.bot.store.reminders_due(now):
+            member = await self._due_member(onboarding)
+            if member is not None and await self._remind(member, onboarding, now):
+                sent += 1
+        return sent
+
+    async def enforce_removals(self, now: datetime | None = None) -> int:
+        """Remove, once, members past their removal time who have not accepted; return how many were removed."""
+        now = self.clock() if now is None else now
+        removed = 0
+        for onboarding in await self.bot.store.removals_due(now):
+            member = await self._due_member(onboarding)
+            if member is not None and await self._remove(member, onboarding, now):
+                removed += 1
+        return removed
+
+    async def _due_member(self, onboarding: Onboarding) -> discord.Member | None:
+        """The member some due work is for; None (forgetting the work when they left) if they are not here."""
+        guild = self.bot.get_guild(onboarding.guild_id)
+        if guild is None:
+            return None  # the guild may only be unavailable for now: try again on the next check
+        member = guild.get_member(onboarding.user_id)
+        if member is None:
+            await self.bot.store.clear_due_times(onboarding.guild_id, onboarding.user_id)
+        return member
+
+    async def _remind(self, member: discord.Member, onboarding: Onboarding, now: datetime) -> bool:
+        guild = member.guild
+        # Claimed (marked sent) before sending: if sending fails it is not retried, so nobody is reminded twice.
+        if not await self.bot.store.claim_reminder(guild.id, member.id, now):
+            return False
+        current = await self.current(guild.id)
+        thread = await self._gate_thread(guild, onboarding.channel_id) if onboarding.via is Via.GATE else None
+        try:
+            if thread is not None:
+                intro = strings.REMINDER_GATE.format(mention=member.mention)
+                await self._send_agreement(thread, intro, current, member.id, mention=member)
+            else:
+                await self._send_agreement(member, strings.REMINDER_DM.format(guild=guild.name), current, member.id)
+        except discord.HTTPException as error:
+            log.info("Could not remind user %s in guild %s: HTTP %s", member.id, guild.id, error.status)
+            return False
+        log.info("Reminded user %s about the agreement in guild %s", member.id, guild.id)
+        return True
+
+    async def _gate_thread(self, guild: discord.Guild, channel_id: int | None) -> discord.Thread | None:
+        """The member's private gate thread, if the agreement went to one and it still exists."""
+        if channel_id is None:
+            return None
+        channel = guild.get_channel_or_thread(channel_id)
+        if channel is None:
+            try:
+                channel = await self.bot.fetch_channel(channel_id)
+            except discord.HTTPException:
+                return None
+        return channel if isinstance(channel, discord.Thread) else None
+
+    async def _remove(self, member: discord.Member, onboarding: Onboarding, now: datetime) -> bool:
+        guild, store = member.guild, self.bot.store
+        setup = await self.setup_of(guild)
+        if is_moderator(member, setup):
+            await store.clear_due_times(guild.id, member.id)
+            log.info("User %s is a moderator and is never removed from guild %s", member.id, guild.id)
+            return False
+        if not await store.claim_removal(guild.id, member.id, now):
+            return False
+        declined = onboarding.state is OnboardingState.DECLINED
+        explanation = strings.REMOVED_DECLINED_DM if declined else strings.REMOVED_NOT_ACCEPTED_DM
+        try:
+            await member.send(explanation.format(guild=guild.name))
+        except discord.HTTPException:
+            log.info("Could not DM user %s before removing them from guild %s", member.id, guild.id)
+        reason = (
+            "Declined the confidentiality agreement"
+            if declined
+            else "Did not accept the confidentiality agreement in the time allowed"
+        )
+        try:
+            await member.kick(reason=reason)
+        except discord.HTTPException as error:
+            # Not retried: the claim stays, so a member is never DMed about a removal twice.
+            log.warning("Could not remove user %s from guild %s: HTTP %s", member.id, guild.id, error.status)
+            await report_setup_problem(self.bot, guild, setup, "cannot-remove", strings.SETUP_CANNOT_REMOVE)
+            return False
+        await store.append_audit(
+            AuditEntry(
+                guild_id=guild.id,
+                actor_id=guild.me.id,
+                action=AuditAction.MEMBER_REMOVED,
+                subject_id=member.id,
+                reason=reason.lower(),
+            )
+        )
+        log.info("Removed user %s from guild %s for not accepting the agreement", member.id, guild.id)
+        return True
+
+
+def _acceptance_text(guild: discord.Guild, recorded: Recorded, outcome: GrantOutcome, *, updating: bool) -> str:
+    """The reply to I agree; `updating` is an existing member accepting a newer version than they had."""
     if outcome is GrantOutcome.WAITING_SCREENING:
         return strings.ACCEPTED_WAITING_SCREENING.format(guild=guild.name)
     if outcome is GrantOutcome.BLOCKED:
         return strings.ACCEPTED_WAITING_MODERATOR.format(guild=guild.name)
     if outcome is GrantOutcome.ALREADY and recorded.consent is None:
         return strings.ALREADY_ACCEPTED
+    if updating and outcome is GrantOutcome.GRANTED:
+        return strings.ACCEPTED_UPDATE_RESTORED.format(guild=guild.name)
+    if updating:
+        return strings.ACCEPTED_UPDATE.format(guild=guild.name)
     return strings.ACCEPTED.format(guild=guild.name)
+
+
+def _relative(when: datetime) -> str:
+    """A Discord timestamp that each reader sees relative to now ("in 12 hours")."""
+    return discord.utils.format_dt(when, "R")
 
 
 def _pending_list(pending: list[Onboarding]) -> str:

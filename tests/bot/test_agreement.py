@@ -592,8 +592,9 @@ async def test_after_the_grace_period_the_role_is_withheld_once_and_accepting_re
         assert guild.role("Member").id not in fake.member(guild, newcomer).roles
         assert await cog.enforce_grace(now=grace_over(days=30)) == 0
         assert len(fake.calls("DELETE", remove)) == 1
-        await fake.click(dm, ids(guild, newcomer, version=2)["agree"], newcomer)
+        click = await fake.click(dm, ids(guild, newcomer, version=2)["agree"], newcomer)
         await fake.wait_for_call("PUT", role_put(guild, newcomer), count=2)
+        assert "your access is back" in (await click.wait_message()).text
         assert guild.role("Member").id in fake.member(guild, newcomer).roles
         onboarding = await bot.store.onboarding(guild.id, newcomer.id)
         assert (onboarding.version, onboarding.grace_due_at, onboarding.role_withheld_at) == (2, None, None)
@@ -638,3 +639,199 @@ async def test_resend_sends_the_current_agreement_again(fake, guild, alice, newc
         assert dm.custom_ids() == list(ids(guild, newcomer).values())
         await fake.click(dm, ids(guild, newcomer)["agree"], newcomer)
         await fake.wait_for_call("PUT", role_put(guild, newcomer))
+
+
+async def test_re_accepting_a_new_version_thanks_without_the_newcomer_welcome(fake, guild, newcomer, setup_config):
+    """A member who accepts version 2 during its grace period is thanked for the update, not welcomed as new."""
+    async with fake.running(confidant(setup_config)):
+        await join_and_accept(fake, guild, newcomer)
+        await edit_and_publish(fake, guild)
+        dm = await fake.wait_for_message(to=newcomer, predicate=lambda m: "updated its confidentiality" in m.text)
+        reply = await (await fake.click(dm, ids(guild, newcomer, version=2)["agree"], newcomer)).wait_message()
+        assert "accepted the updated agreement" in reply.text and "now have access" not in reply.text
+
+
+# --- reminders and removals ----------------------------------------------------------------------------------------
+
+KICK = r"/guilds/{g}/members/{u}"
+
+
+def later(hours: float):
+    return discord.utils.utcnow() + timedelta(hours=hours)
+
+
+def kick(guild: Guild, user: User) -> str:
+    return KICK.format(g=guild.id, u=user.id)
+
+
+async def with_settings(config: Config, key: str, guild: Guild, **values: int) -> Config:
+    """Store the guild's settings (the check off, plus `values`) before the bot starts."""
+    async with Store.open(config.storage.path, FieldCipher([key])) as store:
+        await store.save_guild_settings(guild.id, GuildSettings(quiz_enabled=False, **values))
+    return config
+
+
+def reminders(fake: FakeDiscord, channel: object = None, to: User | None = None) -> list:
+    return [m for m in fake.find_messages(channel, to=to) if "gentle reminder" in m.text]
+
+
+async def delivered(bot, guild: Guild, user: User) -> None:
+    """Wait until the bot has recorded where it sent the agreement (just after posting it)."""
+    for _ in range(150):
+        onboarding = await bot.store.onboarding(guild.id, user.id)
+        if onboarding is not None and onboarding.via is not None:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the agreement's delivery was never recorded")
+
+
+async def test_one_reminder_is_sent_after_the_delay_and_never_again(fake, guild, newcomer, setup_config):
+    """Past 24 hours without an answer the member gets one reminder with the buttons; never before, never twice."""
+    async with fake.running(confidant(setup_config)) as bot:
+        cog = bot.get_cog("Agreement")
+        await fake.member_join(guild, newcomer)
+        await fake.wait_for_message(to=newcomer)
+        assert await cog.send_reminders(now=later(23)) == 0
+        assert await cog.send_reminders(now=later(25)) == 1
+        reminder = await fake.wait_for_message(to=newcomer, predicate=lambda m: "gentle reminder" in m.text)
+        assert guild.name in reminder.text and reminder.custom_ids() == list(ids(guild, newcomer).values())
+        assert await cog.send_reminders(now=later(48)) == 0
+    async with fake.running(confidant(setup_config)) as bot:
+        assert await bot.get_cog("Agreement").send_reminders(now=later(72)) == 0
+        await fake.click(reminder, ids(guild, newcomer)["agree"], newcomer)
+        await fake.wait_for_call("PUT", role_put(guild, newcomer))
+    assert len(reminders(fake, to=newcomer)) == 1
+
+
+async def test_the_reminder_goes_to_the_gate_thread_when_dms_are_closed(fake, guild, setup_config):
+    """With DMs closed the reminder, with its buttons, is posted in the member's private gate thread."""
+    bob = fake.add_user("bob", dms_open=False)
+    async with fake.running(confidant(setup_config)) as bot:
+        await fake.member_join(guild, bob)
+        await fake.wait_for(lambda: guild.threads, what="a gate thread")
+        [thread] = guild.threads
+        await fake.wait_for_message(thread)
+        await delivered(bot, guild, bob)
+        assert await bot.get_cog("Agreement").send_reminders(now=later(25)) == 1
+        reminder = await fake.wait_for_message(thread, predicate=lambda m: "gentle reminder" in m.text)
+        assert bob.mention in reminder.text and reminder.custom_ids() == list(ids(guild, bob).values())
+        assert len(guild.threads) == 1 and not reminders(fake, guild.channel("welcome"))
+
+
+async def test_no_reminder_or_removal_after_accepting(fake, guild, newcomer, setup_config, key):
+    """A member who accepted is neither reminded nor removed, even with a time limit set."""
+    await with_settings(setup_config, key, guild, removal_hours=48)
+    async with fake.running(confidant(setup_config)) as bot:
+        cog = bot.get_cog("Agreement")
+        await join_and_accept(fake, guild, newcomer)
+        assert await cog.send_reminders(now=later(100)) == 0
+        assert await cog.enforce_removals(now=later(100)) == 0
+        onboarding = await bot.store.onboarding(guild.id, newcomer.id)
+        assert (onboarding.reminder_due_at, onboarding.removal_due_at) == (None, None)
+    assert not reminders(fake, to=newcomer) and not fake.calls("DELETE", kick(guild, newcomer))
+
+
+async def test_removal_is_off_by_default(fake, guild, newcomer, setup_config):
+    """By default nobody is removed for not answering, however long they wait."""
+    async with fake.running(confidant(setup_config)) as bot:
+        await fake.member_join(guild, newcomer)
+        await fake.wait_for_message(to=newcomer)
+        assert (await bot.store.onboarding(guild.id, newcomer.id)).removal_due_at is None
+        assert await bot.get_cog("Agreement").enforce_removals(now=later(24 * 365)) == 0
+    assert not fake.calls("DELETE", kick(guild, newcomer))
+
+
+async def test_removal_after_the_time_limit_explains_first_and_kicks_once(fake, guild, newcomer, setup_config, key):
+    """Past removal_hours without accepting the member gets a kind DM, then is kicked once with a reason, audited."""
+    await with_settings(setup_config, key, guild, removal_hours=48)
+    async with fake.running(confidant(setup_config)) as bot:
+        cog = bot.get_cog("Agreement")
+        await fake.member_join(guild, newcomer)
+        await fake.wait_for_message(to=newcomer)
+        assert await cog.enforce_removals(now=later(47)) == 0
+        assert await cog.enforce_removals(now=later(49)) == 1
+        kicked = await fake.wait_for_call("DELETE", kick(guild, newcomer))
+        assert "did not accept" in kicked.reason.lower()
+        goodbye = await fake.wait_for_message(to=newcomer, predicate=lambda m: "removing you" in m.text)
+        assert "rejoin any time" in goodbye.text
+        posts = [r.path for r in fake.requests if r.method in ("POST", "DELETE")]
+        assert posts.index(f"/channels/{goodbye.channel_id}/messages") < posts.index(kicked.path)
+        assert await cog.enforce_removals(now=later(100)) == 0
+        audit = await bot.store.audit_entries(guild.id, subject_id=newcomer.id)
+        assert [e.action for e in audit] == [AuditAction.MEMBER_REMOVED]
+    async with fake.running(confidant(setup_config)) as bot:
+        assert await bot.get_cog("Agreement").enforce_removals(now=later(200)) == 0
+    assert len(fake.calls("DELETE", kick(guild, newcomer))) == 1
+
+
+async def test_a_moderator_is_never_removed(fake, guild, setup_config, key):
+    """A moderator who has not accepted is not removed when the time limit passes."""
+    await with_settings(setup_config, key, guild, removal_hours=1)
+    mod = fake.add_user("mod")
+    async with fake.running(confidant(setup_config)) as bot:
+        await fake.member_join(guild, mod, roles=[guild.role("Moderators")])
+        await fake.wait_for_message(to=mod)
+        assert await bot.get_cog("Agreement").enforce_removals(now=later(2)) == 0
+        assert await bot.get_cog("Agreement").enforce_removals(now=later(3)) == 0
+    assert not fake.calls("DELETE", kick(guild, mod)) and mod.id in guild.members
+
+
+async def test_declining_leads_to_removal_after_the_delay_when_enabled(fake, guild, newcomer, setup_config, key):
+    """With decline_removal_hours set, a decline says so kindly, and the member is removed once after the delay."""
+    await with_settings(setup_config, key, guild, decline_removal_hours=12)
+    async with fake.running(confidant(setup_config)) as bot:
+        cog = bot.get_cog("Agreement")
+        await fake.member_join(guild, newcomer)
+        dm = await fake.wait_for_message(to=newcomer)
+        reply = await (await fake.click(dm, ids(guild, newcomer)["decline"], newcomer)).wait_message()
+        due = (await bot.store.onboarding(guild.id, newcomer.id)).removal_due_at
+        assert f"<t:{int(due.timestamp())}:R>" in reply.text and "/agreement accept" in reply.text
+        assert await cog.send_reminders(now=later(25)) == 0
+        assert await cog.enforce_removals(now=later(11)) == 0
+        assert await cog.enforce_removals(now=later(13)) == 1
+        kicked = await fake.wait_for_call("DELETE", kick(guild, newcomer))
+        assert "declined" in kicked.reason.lower()
+        await fake.wait_for_message(to=newcomer, predicate=lambda m: "you declined" in m.text)
+        assert await cog.enforce_removals(now=later(14)) == 0
+
+
+async def test_declining_under_a_time_limit_says_the_removal_still_comes(fake, guild, newcomer, setup_config, key):
+    """With only removal_hours set, the reply to Decline names the coming removal instead of "nothing happens"."""
+    await with_settings(setup_config, key, guild, removal_hours=48)
+    async with fake.running(confidant(setup_config)) as bot:
+        await fake.member_join(guild, newcomer)
+        dm = await fake.wait_for_message(to=newcomer)
+        reply = await (await fake.click(dm, ids(guild, newcomer)["decline"], newcomer)).wait_message()
+        assert "remove you from the server <t:" in reply.text and "nothing else happens" not in reply.text
+        assert await bot.get_cog("Agreement").enforce_removals(now=later(49)) == 1
+        await fake.wait_for_message(to=newcomer, predicate=lambda m: "you declined" in m.text)
+
+
+async def test_accepting_after_declining_cancels_the_removal(fake, guild, newcomer, setup_config, key):
+    """A member who declines and then accepts before the delay is not removed."""
+    await with_settings(setup_config, key, guild, decline_removal_hours=12)
+    async with fake.running(confidant(setup_config)) as bot:
+        await fake.member_join(guild, newcomer)
+        dm = await fake.wait_for_message(to=newcomer)
+        await (await fake.click(dm, ids(guild, newcomer)["decline"], newcomer)).wait_message()
+        await fake.click(dm, ids(guild, newcomer)["agree"], newcomer)
+        await fake.wait_for_call("PUT", role_put(guild, newcomer))
+        assert await bot.get_cog("Agreement").enforce_removals(now=later(13)) == 0
+    assert not fake.calls("DELETE", kick(guild, newcomer))
+
+
+async def test_leaving_clears_due_times_and_rejoining_sets_fresh_ones(fake, guild, newcomer, setup_config, key):
+    """A member who leaves has nothing due; on rejoining they get a new reminder and removal time."""
+    await with_settings(setup_config, key, guild, removal_hours=48)
+    async with fake.running(confidant(setup_config)) as bot:
+        await fake.member_join(guild, newcomer)
+        await fake.wait_for_message(to=newcomer)
+        first = await bot.store.onboarding(guild.id, newcomer.id)
+        assert first.reminder_due_at is not None and first.removal_due_at is not None
+        await fake.member_leave(guild, newcomer)
+        gone = await bot.store.onboarding(guild.id, newcomer.id)
+        assert (gone.reminder_due_at, gone.removal_due_at) == (None, None)
+        await fake.member_join(guild, newcomer)
+        await fake.wait_for_message(to=newcomer)
+        again = await bot.store.onboarding(guild.id, newcomer.id)
+        assert again.reminder_due_at is not None and again.removal_due_at is not None

@@ -97,6 +97,19 @@ async def test_grace_days_default_to_a_week_and_are_validated(store):
             GuildSettings(grace_days=bad)
 
 
+async def test_reminder_and_removal_hours_default_and_are_validated(store):
+    """The reminder defaults to 24 hours and both removals to off; the hours round-trip and bad values are refused."""
+    defaults = await store.get_guild_settings(GUILD)
+    assert (defaults.reminder_hours, defaults.removal_hours, defaults.decline_removal_hours) == (24, 0, 0)
+    await store.save_guild_settings(GUILD, GuildSettings(reminder_hours=0, removal_hours=72, decline_removal_hours=6))
+    saved = await store.get_guild_settings(GUILD)
+    assert (saved.reminder_hours, saved.removal_hours, saved.decline_removal_hours) == (0, 72, 6)
+    for name in ("reminder_hours", "removal_hours", "decline_removal_hours"):
+        for bad in (-1, True, "24", 9000):
+            with pytest.raises(ValueError, match=name):
+                GuildSettings(**{name: bad})
+
+
 async def test_deleting_a_user_erases_them_as_draft_author(store):
     """A user's deletion request erases their id from a draft they wrote."""
     await store.save_draft(GUILD, V2, MODERATOR)

@@ -2,10 +2,12 @@
 
 import hashlib
 import sqlite3
+from datetime import timedelta
 
 import pytest
 
 from models.records import Decision, OnboardingState, Via
+from models.store import Store
 from tests.models.helpers import GUILD, MEMBER, MODERATOR, OTHER_GUILD, OTHER_MEMBER
 
 DEFAULT = "# Our agreement\n\nWhat is said here stays here.\n"
@@ -151,3 +153,84 @@ async def test_deleting_user_data_erases_consents_where_the_group_does_not_keep_
     await store.delete_user_data(MEMBER, erase_consents_in=[GUILD])
     assert await store.consents(GUILD, MEMBER) == []
     assert len(await store.consents(OTHER_GUILD, MEMBER)) == 1
+
+
+# -- reminders and removals ------------------------------------------------------------------------------------
+
+DAY = timedelta(hours=24)
+
+
+async def offered(store, clock, *, reminder=DAY, removal=None, user=MEMBER):
+    """The default agreement offered to `user` with the given delays; return the time it was offered."""
+    await store.current_agreement(GUILD, DEFAULT)
+    await store.start_onboarding(GUILD, user, 1, reminder=reminder, removal=removal)
+    return clock.now
+
+
+async def test_offering_stores_due_times_and_zero_means_none(store, clock):
+    """Offering the agreement stores the reminder and removal times; a zero or missing delay stores none."""
+    start = await offered(store, clock, removal=timedelta(hours=48))
+    onboarding = await store.onboarding(GUILD, MEMBER)
+    assert (onboarding.reminder_due_at, onboarding.removal_due_at) == (start + DAY, start + timedelta(hours=48))
+    await store.start_onboarding(GUILD, OTHER_MEMBER, 1, reminder=timedelta(0))
+    other = await store.onboarding(GUILD, OTHER_MEMBER)
+    assert (other.reminder_due_at, other.removal_due_at) == (None, None)
+
+
+async def test_a_reminder_is_due_only_after_its_time_and_is_claimed_once(store, clock):
+    """A reminder is due at its time, claiming marks it sent, and a second claim (or a later read) finds nothing."""
+    start = await offered(store, clock)
+    assert await store.reminders_due(start + DAY - timedelta(seconds=1)) == []
+    assert [o.user_id for o in await store.reminders_due(start + DAY)] == [MEMBER]
+    assert not await store.claim_reminder(GUILD, MEMBER, start)
+    assert await store.claim_reminder(GUILD, MEMBER, start + DAY)
+    assert not await store.claim_reminder(GUILD, MEMBER, start + 2 * DAY)
+    assert await store.reminders_due(start + 10 * DAY) == []
+    onboarding = await store.onboarding(GUILD, MEMBER)
+    assert onboarding.reminder_due_at is None and onboarding.reminded_at == clock.now
+
+
+async def test_the_claims_survive_reopening_the_database(db_path, cipher, clock):
+    """A claimed reminder and removal stay claimed in a newly opened Store, so a restart never repeats them."""
+    async with Store.open(db_path, cipher, clock=clock) as store:
+        start = await offered(store, clock, removal=DAY)
+        assert await store.claim_reminder(GUILD, MEMBER, start + DAY)
+        assert await store.claim_removal(GUILD, MEMBER, start + DAY)
+    async with Store.open(db_path, cipher, clock=clock) as store:
+        assert await store.reminders_due(start + 9 * DAY) == [] and await store.removals_due(start + 9 * DAY) == []
+        assert not await store.claim_reminder(GUILD, MEMBER, start + 9 * DAY)
+        assert not await store.claim_removal(GUILD, MEMBER, start + 9 * DAY)
+        assert (await store.onboarding(GUILD, MEMBER)).removed_at == clock.now
+
+
+async def test_accepting_clears_both_due_times(store, clock):
+    """Accepting ends the wait for a reminder and cancels any removal."""
+    start = await offered(store, clock, removal=DAY)
+    await store.record_decision(GUILD, MEMBER, 1, Decision.ACCEPTED, Via.DM, DM_CHANNEL)
+    assert await store.reminders_due(start + 9 * DAY) == [] and await store.removals_due(start + 9 * DAY) == []
+    assert not await store.claim_removal(GUILD, MEMBER, start + 9 * DAY)
+
+
+async def test_declining_schedules_a_removal_only_when_asked(store, clock):
+    """Declining clears the reminder; it sets a removal after the given delay, or keeps the existing one."""
+    start = await offered(store, clock, removal=3 * DAY)
+    await store.record_decision(GUILD, MEMBER, 1, Decision.DECLINED, Via.DM, DM_CHANNEL)
+    onboarding = await store.onboarding(GUILD, MEMBER)
+    assert (onboarding.reminder_due_at, onboarding.removal_due_at) == (None, start + 3 * DAY)
+    await offered(store, clock, user=OTHER_MEMBER)
+    await store.record_decision(
+        GUILD, OTHER_MEMBER, 1, Decision.DECLINED, Via.DM, DM_CHANNEL, decline_removal=timedelta(hours=12)
+    )
+    assert (await store.onboarding(GUILD, OTHER_MEMBER)).removal_due_at == start + timedelta(hours=12)
+    assert [o.user_id for o in await store.removals_due(start + DAY)] == [OTHER_MEMBER]
+
+
+async def test_clearing_and_rejoining_reset_the_due_times(store, clock):
+    """Clearing (a member left) forgets both times; offering again after a claim gives fresh ones."""
+    start = await offered(store, clock, removal=DAY)
+    await store.clear_due_times(GUILD, MEMBER)
+    assert await store.reminders_due(start + 9 * DAY) == [] and await store.removals_due(start + 9 * DAY) == []
+    clock.advance(3600)
+    await store.start_onboarding(GUILD, MEMBER, 1, reminder=DAY, removal=DAY)
+    again = await store.onboarding(GUILD, MEMBER)
+    assert again.reminder_due_at == clock.now + DAY and (again.reminded_at, again.removed_at) == (None, None)
