@@ -211,6 +211,35 @@ NEW_VERSION_GATE = (
 RESEND_INTRO_DM = "A moderator of **{guild}** sent you the group's confidentiality agreement again. Take your time."
 RESENT = "I've sent the current agreement to {member} again."
 RESEND_BOT = "Bots don't need the agreement."
+SETTINGS_TITLE = "Agreement settings"
+SETTINGS_FOOTER = (
+    "Change one or more with the options of /agreement settings. Changes apply from now on: reminders, removals and "
+    "deadlines already scheduled keep their times."
+)
+SETTINGS_ON = "on"
+SETTINGS_OFF = "off"
+SETTINGS_QUIZ = (
+    "**Comprehension check** (`quiz`): **{value}** — a few questions before **I agree** lets a newcomer in. Only "
+    "with the default agreement: a group that published its own has no check."
+)
+SETTINGS_GRACE = (
+    "**Grace period** (`grace_days`): **{value}** day(s) — after a new version is published, how long members who "
+    "accepted an older one keep access while they read it."
+)
+SETTINGS_REMINDER = (
+    "**Reminder** (`reminder_hours`): **{value}** hour(s) — after the agreement is offered, when someone who hasn't "
+    "answered gets one gentle reminder (0: no reminder)."
+)
+SETTINGS_REMOVAL = (
+    "**Removal** (`removal_hours`): **{value}** hour(s) — after the agreement is offered, when someone who still "
+    "hasn't accepted is removed from the server (0: never)."
+)
+SETTINGS_DECLINE_REMOVAL = (
+    "**Removal after declining** (`decline_removal_hours`): **{value}** hour(s) — after someone declines, when "
+    "they are removed unless they accept meanwhile (0: never)."
+)
+SETTINGS_SAVED = "Saved. The agreement settings are now:"
+SETTINGS_INVALID = "I couldn't save that: `{option}` must be a whole number from {low} to {high}. Nothing was changed."
 ROLE_WITHHELD_DM = (
     "Your access to **{guild}** is paused because the group's updated agreement hasn't been accepted yet. Nothing "
     "else has changed: read it and press **I agree** (or use `/agreement accept` in the server), and your access "
@@ -238,3 +267,9 @@ CMD_AGREEMENT_EDIT_FILE = "A Markdown (.md) file with the whole agreement; leave
 CMD_AGREEMENT_PUBLISH = "Admins: put the draft in force as a new version and ask members to accept it."
 CMD_AGREEMENT_RESEND = "Moderators: send the current agreement to a member again."
 CMD_AGREEMENT_RESEND_MEMBER = "The member to send it to."
+CMD_AGREEMENT_SETTINGS = "Admins: see the onboarding settings, or change the ones you give."
+CMD_SETTINGS_QUIZ = "Ask a few questions about the default agreement before I agree lets someone in."
+CMD_SETTINGS_GRACE_DAYS = "Days members keep access to read a newly published version (0 to 365)."
+CMD_SETTINGS_REMINDER_HOURS = "Hours after the offer until one reminder (0: none; up to 8760)."
+CMD_SETTINGS_REMOVAL_HOURS = "Hours after the offer until a newcomer who hasn't accepted is removed (0: never)."
+CMD_SETTINGS_DECLINE_REMOVAL_HOURS = "Hours after declining until the member is removed (0: never; up to 8760)."

@@ -8,6 +8,8 @@ from datetime import datetime
 
 __all__ = [
     "ERASED_USER_ID",
+    "MAX_GRACE_DAYS",
+    "MAX_HOURS",
     "AgreementDraft",
     "AgreementVersion",
     "AuditAction",
@@ -38,6 +40,7 @@ def require_id(name: str, value: object, *, optional: bool = False) -> None:
         raise ValueError(f"{name} must be a positive integer id{' or None' if optional else ''}, got {value!r}")
 
 
+MAX_GRACE_DAYS = 365  # the longest grace period a guild may set after publishing a new version
 MAX_HOURS = 8760  # a year: the longest reminder or removal delay a guild may set
 _HOUR_SETTINGS = ("reminder_hours", "removal_hours", "decline_removal_hours")
 
@@ -69,8 +72,14 @@ class GuildSettings:
         """Validate every id and flag, and normalise `monitored_channels` to a tuple."""
         if not isinstance(self.quiz_enabled, bool):
             raise ValueError(f"quiz_enabled must be true or false, got {self.quiz_enabled!r}")
-        if not isinstance(self.grace_days, int) or isinstance(self.grace_days, bool) or not 0 <= self.grace_days <= 365:
-            raise ValueError(f"grace_days must be a whole number of days from 0 to 365, got {self.grace_days!r}")
+        if (
+            not isinstance(self.grace_days, int)
+            or isinstance(self.grace_days, bool)
+            or not 0 <= self.grace_days <= MAX_GRACE_DAYS
+        ):
+            raise ValueError(
+                f"grace_days must be a whole number of days from 0 to {MAX_GRACE_DAYS}, got {self.grace_days!r}"
+            )
         for name in _HOUR_SETTINGS:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_HOURS:

@@ -851,10 +851,35 @@ class Store:
         rows = await self._read(
             "read overdue grace periods",
             "SELECT * FROM onboarding WHERE grace_due_at IS NOT NULL AND grace_due_at <= ? "
-            "AND role_withheld_at IS NULL ORDER BY grace_due_at, guild_id, user_id",
+            "AND grace_notified_at IS NOT NULL AND role_withheld_at IS NULL ORDER BY grace_due_at, guild_id, user_id",
             (int(at.timestamp()),),
         )
         return [_onboarding(row) for row in rows]
+
+    async def grace_unnoticed(self, guild_id: int | None = None) -> list[Onboarding]:
+        """Members with a grace deadline who have not been sent the new version yet (of one guild, or all)."""
+        rows = await self._read(
+            "read unsent new versions",
+            "SELECT * FROM onboarding WHERE (? IS NULL OR guild_id = ?) AND grace_due_at IS NOT NULL "
+            "AND grace_notified_at IS NULL AND role_withheld_at IS NULL ORDER BY guild_id, user_id",
+            (guild_id, guild_id),
+        )
+        return [_onboarding(row) for row in rows]
+
+    async def claim_grace_notice(self, guild_id: int, user_id: int, grace: timedelta) -> bool:
+        """Mark the new version as sent to a member, once; a late notice moves their deadline to `grace` from now."""
+        now = self._now()
+        later = now + int(grace.total_seconds())
+
+        async def work(conn: aiosqlite.Connection) -> bool:
+            cursor = await conn.execute(
+                "UPDATE onboarding SET grace_notified_at = ?, grace_due_at = max(grace_due_at, ?), updated_at = ? "
+                "WHERE guild_id = ? AND user_id = ? AND grace_due_at IS NOT NULL AND grace_notified_at IS NULL",
+                (now, later, now, guild_id, user_id),
+            )
+            return cursor.rowcount == 1
+
+        return await self._write("record that a new version was sent", work)
 
     async def claim_withholding(self, guild_id: int, user_id: int, version: int) -> bool:
         """Mark the member role withheld from a member still on `version` past their deadline; True only once."""
@@ -884,7 +909,7 @@ class Store:
         """Forget a member's grace deadline without withholding anything (moderators, members who left)."""
         await self._execute(
             "end a grace period",
-            "UPDATE onboarding SET grace_due_at = NULL WHERE guild_id = ? AND user_id = ?",
+            "UPDATE onboarding SET grace_due_at = NULL, grace_notified_at = NULL WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
 
@@ -983,7 +1008,8 @@ class Store:
                     "ON CONFLICT (guild_id, user_id) DO UPDATE SET version = excluded.version, "
                     "state = excluded.state, via = NULL, channel_id = NULL, role_granted_at = NULL, "
                     "reminder_due_at = excluded.reminder_due_at, removal_due_at = excluded.removal_due_at, "
-                    "reminded_at = NULL, removed_at = NULL, grace_due_at = NULL, role_withheld_at = NULL, "
+                    "reminded_at = NULL, removed_at = NULL, grace_due_at = NULL, grace_notified_at = NULL, "
+                    "role_withheld_at = NULL, "
                     "updated_at = excluded.updated_at",
                     (guild_id, user_id, version, OnboardingState.PENDING.value, reminder_due, removal_due, now),
                 )
@@ -1051,7 +1077,8 @@ class Store:
             if decision is Decision.ACCEPTED:
                 # Accepting (the newest version) ends any grace period; a withheld role is then given back.
                 await conn.execute(
-                    "UPDATE onboarding SET grace_due_at = NULL, role_withheld_at = NULL, reminder_due_at = NULL, "
+                    "UPDATE onboarding SET grace_due_at = NULL, grace_notified_at = NULL, role_withheld_at = NULL, "
+                    "reminder_due_at = NULL, "
                     "removal_due_at = NULL WHERE guild_id = ? AND user_id = ?",
                     (guild_id, user_id),
                 )

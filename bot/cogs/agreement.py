@@ -9,6 +9,7 @@ has cleared. The buttons carry guild, version and member in their custom id, so 
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import logging
 from collections.abc import Callable
@@ -25,10 +26,13 @@ from bot.cogs._agreement_ui import PERSISTENT, AgreeButton, EditModal, QuizAnswe
 from bot.formatting import text_embeds
 from bot.setup import GuildSetup, is_moderator, report_setup_problem, resolve_setup
 from models.records import (
+    MAX_GRACE_DAYS,
+    MAX_HOURS,
     AgreementVersion,
     AuditAction,
     AuditEntry,
     Decision,
+    GuildSettings,
     Onboarding,
     OnboardingState,
     Recorded,
@@ -43,6 +47,26 @@ THREAD_ARCHIVE_MINUTES = 10080  # a week: a newcomer may take days to answer
 STATUS_LIST_LIMIT = 15
 DRAFT_FILE_LIMIT_KB = 64
 DUE_CHECK_SECONDS = 600.0  # how often due work is checked: grace periods, reminders and removals
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SettingOption:
+    """One option of /agreement settings: the GuildSettings field it sets, its line, and its allowed range."""
+
+    option: str
+    field: str
+    line: str
+    low: int = 0
+    high: int = 0
+
+
+SETTING_OPTIONS = (
+    SettingOption("quiz", "quiz_enabled", strings.SETTINGS_QUIZ),
+    SettingOption("grace_days", "grace_days", strings.SETTINGS_GRACE, high=MAX_GRACE_DAYS),
+    SettingOption("reminder_hours", "reminder_hours", strings.SETTINGS_REMINDER, high=MAX_HOURS),
+    SettingOption("removal_hours", "removal_hours", strings.SETTINGS_REMOVAL, high=MAX_HOURS),
+    SettingOption("decline_removal_hours", "decline_removal_hours", strings.SETTINGS_DECLINE_REMOVAL, high=MAX_HOURS),
+)
 
 
 class GrantOutcome(enum.Enum):
@@ -100,6 +124,7 @@ class AgreementCog(commands.Cog, name="Agreement"):
         """One periodic check of all due work; a failing part is logged, the rest still run, the next tick retries."""
         now = self.clock()
         for name, check in (
+            ("new version notice", self._send_all_new_versions),
             ("grace period", self.enforce_grace),
             ("reminder", self.send_reminders),
             ("removal", self.enforce_removals),
@@ -595,17 +620,7 @@ class AgreementCog(commands.Cog, name="Agreement"):
                 await setup.log_channel.send(announcement, allowed_mentions=discord.AllowedMentions.none())
             except discord.HTTPException as error:
                 log.warning("Could not post to the log channel of guild %s: HTTP %s", guild.id, error.status)
-        deadline = discord.utils.format_dt(version.published_at + grace, "D")
-        for user_id in asked:
-            member = guild.get_member(user_id)
-            if member is None:
-                continue  # they left; rejoining starts over with the newest version
-            await self.offer(
-                member,
-                version,
-                dm_intro=strings.NEW_VERSION_DM.format(guild=guild.name, deadline=deadline),
-                gate_intro=strings.NEW_VERSION_GATE,
-            )
+        await self.send_new_versions(guild.id)
 
     @agreement.command(name="resend", description=strings.CMD_AGREEMENT_RESEND)
     @app_commands.describe(member=strings.CMD_AGREEMENT_RESEND_MEMBER)
@@ -628,6 +643,64 @@ class AgreementCog(commands.Cog, name="Agreement"):
         log.info("User %s resent the agreement to user %s in guild %s", interaction.user.id, member.id, member.guild.id)
         await interaction.edit_original_response(content=strings.RESENT.format(member=member.mention))
 
+    @agreement.command(name="settings", description=strings.CMD_AGREEMENT_SETTINGS)
+    @app_commands.describe(
+        quiz=strings.CMD_SETTINGS_QUIZ,
+        grace_days=strings.CMD_SETTINGS_GRACE_DAYS,
+        reminder_hours=strings.CMD_SETTINGS_REMINDER_HOURS,
+        removal_hours=strings.CMD_SETTINGS_REMOVAL_HOURS,
+        decline_removal_hours=strings.CMD_SETTINGS_DECLINE_REMOVAL_HOURS,
+    )
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        quiz: bool | None = None,
+        grace_days: app_commands.Range[int, 0, MAX_GRACE_DAYS] | None = None,
+        reminder_hours: app_commands.Range[int, 0, MAX_HOURS] | None = None,
+        removal_hours: app_commands.Range[int, 0, MAX_HOURS] | None = None,
+        decline_removal_hours: app_commands.Range[int, 0, MAX_HOURS] | None = None,
+    ) -> None:
+        """Admins only: show the guild's onboarding settings privately, or change the ones given and show them."""
+        guild = await self._admin_guild(interaction)
+        if guild is None:
+            return
+        given = {
+            "quiz": quiz,
+            "grace_days": grace_days,
+            "reminder_hours": reminder_hours,
+            "removal_hours": removal_hours,
+            "decline_removal_hours": decline_removal_hours,
+        }
+        current = await self.bot.store.get_guild_settings(guild.id)
+        changes = {o.field: given[o.option] for o in SETTING_OPTIONS if given[o.option] is not None}
+        if not changes:
+            await interaction.response.send_message(embed=_settings_embed(current), ephemeral=True)
+            return
+        # Discord's client enforces the declared ranges, but the dataclass is what decides: each given value is
+        # checked on its own first, so the answer names the option that is wrong.
+        for option in SETTING_OPTIONS:
+            if option.field not in changes:
+                continue
+            try:
+                dataclasses.replace(current, **{option.field: changes[option.field]})
+            except ValueError:
+                problem = strings.SETTINGS_INVALID.format(option=option.option, low=option.low, high=option.high)
+                await interaction.response.send_message(problem, ephemeral=True)
+                return
+        updated = dataclasses.replace(current, **changes)
+        await self.bot.store.save_guild_settings(guild.id, updated)
+        summary = ", ".join(f"{name}={value}" for name, value in changes.items())
+        await self.bot.store.append_audit(
+            AuditEntry(
+                guild_id=guild.id,
+                actor_id=interaction.user.id,
+                action=AuditAction.SETTING_CHANGED,
+                reason=f"agreement settings changed: {summary}",
+            )
+        )
+        log.info("User %s changed agreement settings in guild %s: %s", interaction.user.id, guild.id, summary)
+        await interaction.response.send_message(strings.SETTINGS_SAVED, embed=_settings_embed(updated), ephemeral=True)
+
     async def _admin_guild(self, interaction: discord.Interaction) -> discord.Guild | None:
         """The guild, when the user may change its agreement (Manage Server); else answer them and return None."""
         # Checked here, server-side, on every use: command permissions in Discord's UI can be changed by admins.
@@ -640,6 +713,38 @@ class AgreementCog(commands.Cog, name="Agreement"):
         return interaction.guild
 
     # -- new versions: the grace period -----------------------------------------------------------------------
+
+    async def send_new_versions(self, guild_id: int | None = None) -> int:
+        """Send the newest version to members who accepted an older one and were not sent it yet; return how many.
+
+        Publishing calls this for its guild; the periodic check calls it for all, so a crash halfway through a long
+        list only delays the rest. Nobody's access is paused before they were sent the new version: a late notice
+        moves their deadline to a full grace period from the notice.
+        """
+        sent = 0
+        for onboarding in await self.bot.store.grace_unnoticed(guild_id):
+            guild = self.bot.get_guild(onboarding.guild_id)
+            member = None if guild is None else guild.get_member(onboarding.user_id)
+            if guild is None or member is None:
+                await self.bot.store.end_grace(onboarding.guild_id, onboarding.user_id)  # they left
+                continue
+            settings = await self.bot.store.get_guild_settings(guild.id)
+            grace = timedelta(days=settings.grace_days)
+            if not await self.bot.store.claim_grace_notice(guild.id, member.id, grace):
+                continue  # another check got there first
+            current = await self.current(guild.id)
+            deadline = discord.utils.format_dt(self.clock() + grace, "D")
+            await self.offer(
+                member,
+                current,
+                dm_intro=strings.NEW_VERSION_DM.format(guild=guild.name, deadline=deadline),
+                gate_intro=strings.NEW_VERSION_GATE,
+            )
+            sent += 1
+        return sent
+
+    async def _send_all_new_versions(self, now: datetime) -> int:
+        return await self.send_new_versions()
 
     async def enforce_grace(self, now: datetime | None = None) -> int:
         """Withhold the member role, once, from members past their deadline for a new version; return how many."""
@@ -811,6 +916,18 @@ def _acceptance_text(guild: discord.Guild, recorded: Recorded, outcome: GrantOut
     if updating:
         return strings.ACCEPTED_UPDATE.format(guild=guild.name)
     return strings.ACCEPTED.format(guild=guild.name)
+
+
+def _settings_embed(settings: GuildSettings) -> discord.Embed:
+    """The guild's onboarding settings, one line each with what it means."""
+    lines = []
+    for option in SETTING_OPTIONS:
+        value = getattr(settings, option.field)
+        if isinstance(value, bool):
+            value = strings.SETTINGS_ON if value else strings.SETTINGS_OFF
+        lines.append(option.line.format(value=value))
+    embed = discord.Embed(title=strings.SETTINGS_TITLE, description="\n\n".join(lines), colour=EMBED_COLOUR)
+    return embed.set_footer(text=strings.SETTINGS_FOOTER)
 
 
 def _relative(when: datetime) -> str:

@@ -601,6 +601,25 @@ async def test_after_the_grace_period_the_role_is_withheld_once_and_accepting_re
         assert await cog.enforce_grace(now=grace_over(days=60)) == 0
 
 
+async def test_a_version_published_while_notices_failed_is_sent_before_any_access_is_paused(
+    fake, guild, newcomer, setup_config
+):
+    """If the bot stops before telling members about a new version, the periodic check tells them, and nobody
+    loses access before being told: the deadline runs from the notice."""
+    async with fake.running(confidant(setup_config)) as bot:
+        cog = bot.get_cog("Agreement")
+        await join_and_accept(fake, guild, newcomer)
+        # Published as if the bot had crashed right after committing: no notice went out.
+        await bot.store.save_draft(guild.id, "# Our agreement\n\nA new text.", 1)
+        await bot.store.publish_draft(guild.id, 1, default_agreement().text, timedelta(days=7))
+        assert await cog.enforce_grace(now=grace_over(days=30)) == 0
+        assert await cog.send_new_versions() == 1
+        await fake.wait_for_message(to=newcomer, predicate=lambda m: "updated its confidentiality" in m.text)
+        assert await cog.send_new_versions() == 0
+        assert await cog.enforce_grace(now=grace_over(days=6)) == 0
+        assert await cog.enforce_grace(now=grace_over(days=8)) == 1
+
+
 async def test_the_withholding_is_not_repeated_after_a_restart(fake, guild, newcomer, setup_config):
     """The withholding is recorded in the database, so a restarted bot does not take the role again."""
     async with fake.running(confidant(setup_config)) as bot:
@@ -835,3 +854,85 @@ async def test_leaving_clears_due_times_and_rejoining_sets_fresh_ones(fake, guil
         await fake.wait_for_message(to=newcomer)
         again = await bot.store.onboarding(guild.id, newcomer.id)
         assert again.reminder_due_at is not None and again.removal_due_at is not None
+
+
+# --- admins: /agreement settings --------------------------------------------------------------------------------------
+
+
+async def stored_settings(config: Config, key: str, guild: Guild) -> GuildSettings:
+    async with Store.open(config.storage.path, FieldCipher([key])) as store:
+        return await store.get_guild_settings(guild.id)
+
+
+async def settings_audit(config: Config, key: str, guild: Guild):
+    async with Store.open(config.storage.path, FieldCipher([key])) as store:
+        return [e for e in await store.audit_entries(guild.id) if e.action is AuditAction.SETTING_CHANGED]
+
+
+async def test_settings_are_refused_without_manage_server(fake, guild, alice, quiz_config, key):
+    """A member or moderator without Manage Server is refused /agreement settings, viewing or changing; nothing changes."""
+    mod = fake.add_user("mod")
+    fake.add_member(guild, mod, roles=[guild.role("Moderators")])
+    async with fake.running(confidant(quiz_config)):
+        for user in (alice, mod):
+            for options in ({}, {"quiz": False, "grace_days": 1}):
+                it = await fake.slash("agreement settings", user, guild.channel("general"), **options)
+                reply = await it.wait_message()
+                assert reply.ephemeral and "permission" in reply.text and "Agreement settings" not in reply.text
+    assert await stored_settings(quiz_config, key, guild) == GuildSettings()
+    assert await settings_audit(quiz_config, key, guild) == []
+
+
+async def test_settings_without_options_show_the_defaults_privately(fake, guild, quiz_config, key):
+    """An admin running /agreement settings with no options sees every value, explained, only to them."""
+    async with fake.running(confidant(quiz_config)):
+        reply = await (await fake.slash("agreement settings", fake.owner, guild.channel("mod-queue"))).wait_message()
+        assert reply.ephemeral and reply.visible_to(fake.owner)
+        assert "Agreement settings" in reply.text
+        for line in (
+            "(`quiz`): **on**",
+            "(`grace_days`): **7** day(s)",
+            "(`reminder_hours`): **24** hour(s)",
+            "(`removal_hours`): **0** hour(s)",
+            "(`decline_removal_hours`): **0** hour(s)",
+        ):
+            assert line in reply.text
+        assert "0: never" in reply.text and "gentle reminder" in reply.text
+    assert await settings_audit(quiz_config, key, guild) == []
+
+
+async def test_settings_change_only_the_given_values_which_are_stored_audited_and_used(
+    fake, guild, newcomer, quiz_config, key
+):
+    """An admin turns the check off and shortens the grace period; both are stored, audited, and I agree grants at once."""
+    async with fake.running(confidant(quiz_config)):
+        it = await fake.slash("agreement settings", fake.owner, guild.channel("mod-queue"), quiz=False, grace_days=3)
+        reply = await it.wait_message()
+        assert reply.ephemeral and "Saved" in reply.text
+        assert "(`quiz`): **off**" in reply.text and "(`grace_days`): **3** day(s)" in reply.text
+        assert "(`reminder_hours`): **24** hour(s)" in reply.text
+        await fake.member_join(guild, newcomer)
+        dm = await fake.wait_for_message(to=newcomer)
+        await fake.click(dm, ids(guild, newcomer)["agree"], newcomer)
+        await fake.wait_for_call("PUT", role_put(guild, newcomer))
+    assert await stored_settings(quiz_config, key, guild) == GuildSettings(quiz_enabled=False, grace_days=3)
+    [entry] = await settings_audit(quiz_config, key, guild)
+    assert entry.actor_id == fake.owner.id and entry.subject_id is None
+    assert "quiz_enabled=False" in entry.reason and "grace_days=3" in entry.reason
+    assert "reminder_hours" not in entry.reason
+
+
+async def test_an_out_of_range_setting_is_refused_clearly_and_nothing_is_saved(fake, guild, quiz_config, key):
+    """A value outside what GuildSettings allows gets one line naming the option and range; no value is saved."""
+    async with fake.running(confidant(quiz_config)):
+        for options, expected in (
+            ({"quiz": False, "grace_days": 400}, "`grace_days` must be a whole number from 0 to 365"),
+            ({"reminder_hours": 12, "removal_hours": -1}, "`removal_hours` must be a whole number from 0 to 8760"),
+            ({"decline_removal_hours": 9000}, "`decline_removal_hours` must be a whole number from 0 to 8760"),
+        ):
+            it = await fake.slash("agreement settings", fake.owner, guild.channel("mod-queue"), **options)
+            reply = await it.wait_message()
+            assert reply.ephemeral and expected in reply.text and "Nothing was changed" in reply.text
+            assert not reply.embeds and "\n" not in reply.text
+    assert await stored_settings(quiz_config, key, guild) == GuildSettings()
+    assert await settings_audit(quiz_config, key, guild) == []

@@ -57,6 +57,7 @@ async def test_withholding_is_claimed_once_and_accepting_ends_it(store, clock):
     await accept_v1(store, MEMBER)
     await store.save_draft(GUILD, V2, MODERATOR)
     await store.publish_draft(GUILD, MODERATOR, DEFAULT, WEEK)
+    assert await store.claim_grace_notice(GUILD, MEMBER, WEEK)
     assert await store.grace_overdue(clock.now + timedelta(days=6)) == []
     [overdue] = await store.grace_overdue(clock.now + timedelta(days=8))
     assert overdue.user_id == MEMBER
@@ -77,6 +78,8 @@ async def test_end_grace_and_release_withholding(store, clock):
     await accept_v1(store, OTHER_MEMBER)
     await store.save_draft(GUILD, V2, MODERATOR)
     await store.publish_draft(GUILD, MODERATOR, DEFAULT, WEEK)
+    for member in (MEMBER, OTHER_MEMBER):
+        assert await store.claim_grace_notice(GUILD, member, WEEK)
     later = clock.now + timedelta(days=8)
     await store.end_grace(GUILD, MEMBER)
     assert [o.user_id for o in await store.grace_overdue(later)] == [OTHER_MEMBER]
@@ -85,6 +88,22 @@ async def test_end_grace_and_release_withholding(store, clock):
     await store.release_withholding(GUILD, OTHER_MEMBER, granted)
     assert (await store.onboarding(GUILD, OTHER_MEMBER)).role_granted_at == granted
     assert [o.user_id for o in await store.grace_overdue(later)] == [OTHER_MEMBER]
+
+
+async def test_no_member_loses_access_before_being_sent_the_new_version(store, clock):
+    """Until the new version is sent to a member they are never overdue; sending is claimed once, and a late notice
+    moves the deadline to a full grace period from the notice."""
+    await accept_v1(store, MEMBER)
+    await store.save_draft(GUILD, V2, MODERATOR)
+    await store.publish_draft(GUILD, MODERATOR, DEFAULT, WEEK)
+    assert [o.user_id for o in await store.grace_unnoticed(GUILD)] == [MEMBER]
+    assert await store.grace_overdue(clock.now + timedelta(days=30)) == []
+    clock.now += timedelta(days=10)  # the bot was down when the version was published
+    assert await store.claim_grace_notice(GUILD, MEMBER, WEEK)
+    assert not await store.claim_grace_notice(GUILD, MEMBER, WEEK)
+    assert await store.grace_unnoticed() == []
+    assert await store.grace_overdue(clock.now + timedelta(days=6)) == []
+    assert [o.user_id for o in await store.grace_overdue(clock.now + timedelta(days=8))] == [MEMBER]
 
 
 async def test_grace_days_default_to_a_week_and_are_validated(store):
