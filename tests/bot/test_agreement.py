@@ -625,6 +625,7 @@ async def test_the_withholding_is_not_repeated_after_a_restart(fake, guild, newc
     async with fake.running(confidant(setup_config)) as bot:
         await join_and_accept(fake, guild, newcomer)
         await edit_and_publish(fake, guild)
+        await fake.wait_for_message(to=newcomer, predicate=lambda m: "updated its confidentiality" in m.text)
         assert await bot.get_cog("Agreement").enforce_grace(now=grace_over()) == 1
     async with fake.running(confidant(setup_config)) as bot:
         assert await bot.get_cog("Agreement").enforce_grace(now=grace_over()) == 0
