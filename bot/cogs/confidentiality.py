@@ -17,9 +17,14 @@ from rules.agreement import Agreement, default_agreement
 EMBED_COLOUR = discord.Colour.teal()
 
 
-def agreement_for(guild_id: int | None) -> Agreement:
-    """The agreement that applies in `guild_id` (per-guild texts arrive with the agreement capability)."""
-    return default_agreement()
+async def agreement_for(bot: ConfidantBot, guild_id: int | None) -> Agreement:
+    """The agreement in force in `guild_id` (its newest published version), or the default outside a guild."""
+    default = default_agreement()
+    if not guild_id:
+        return default
+    current = await bot.store.current_agreement(guild_id, default.text)
+    # A guild's own text has no summary of its own yet; the default summary states the same core rules.
+    return Agreement(text=current.text, summary=default.summary)
 
 
 class ReadAgreement(
@@ -48,7 +53,7 @@ class ReadAgreement(
 
     async def run(self, interaction: discord.Interaction) -> None:
         """Send the whole agreement, split across embeds (and messages) to fit Discord's limits."""
-        agreement = agreement_for(self.guild_id or None)
+        agreement = await agreement_for(interaction.client, self.guild_id or None)  # type: ignore[arg-type]
         batches = text_embeds(agreement.title, agreement.body, colour=EMBED_COLOUR)
         await interaction.response.send_message(embeds=batches[0], ephemeral=True)
         for batch in batches[1:]:
@@ -73,7 +78,7 @@ class Confidentiality(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     async def confidentiality(self, interaction: discord.Interaction) -> None:
         """Show the short version of the agreement, only to the member who asked."""
-        agreement = agreement_for(interaction.guild_id)
+        agreement = await agreement_for(self.bot, interaction.guild_id)
         embed = discord.Embed(title=strings.CONFIDENTIALITY_TITLE, description=agreement.summary, colour=EMBED_COLOUR)
         embed.set_footer(text=strings.CONFIDENTIALITY_FOOTER)
         view = discord.ui.View(timeout=None)

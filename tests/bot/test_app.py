@@ -4,6 +4,7 @@ import asyncio
 import logging
 import os
 import signal
+from datetime import timedelta
 
 import discord
 import pytest
@@ -195,3 +196,17 @@ async def test_commands_sync_to_configured_guilds_only(fake, guild, config):
         synced = fake.calls("PUT", rf"/applications/{fake.application_id}/guilds/{guild.id}/commands")
         assert sorted(c["name"] for c in synced[0].json) == ["agreement", "confidentiality"]
         assert not fake.calls("PUT", rf"/applications/{fake.application_id}/commands")
+
+
+async def test_read_button_shows_the_guilds_published_agreement(fake, guild, alice, config):
+    """Once a guild publishes its own agreement, the read button shows that text, not the default."""
+    own = "# Willow's agreement\n\nWhat is shared in Willow stays in Willow."
+    async with fake.running(confidant(config)) as bot:
+        await bot.store.save_draft(guild.id, own, fake.owner.id)
+        await bot.store.publish_draft(guild.id, fake.owner.id, default_agreement().text, timedelta(days=7))
+        summary = await (await fake.slash("confidentiality", alice, guild.channel("general"))).wait_message()
+        click = await fake.click(summary, f"confidant:agreement:read:{guild.id}", alice)
+        await click.wait_response()
+        embeds = click.responses[0].data["embeds"]
+        assert embeds[0]["title"] == "Willow's agreement"
+        assert "stays in Willow" in embeds[0]["description"]
