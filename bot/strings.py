@@ -169,6 +169,11 @@ SETUP_NO_GATE = (
     "or I can't post there or create private threads in it). Fix: set `gate_channel` and give me Send Messages "
     "and Create Private Threads there. Use `/agreement status` to see who is waiting."
 )
+REMOVAL_SKIPPED_NO_DM = (
+    "{member} was due to be removed for not accepting the agreement, but their DMs are closed, so I couldn't tell "
+    "them why or that they can come back. I haven't removed them: please reach out to them yourselves, or remove "
+    "them by hand if that is right."
+)
 SETUP_CANNOT_REMOVE = (
     "A member was due to be removed for not accepting the agreement, but I couldn't remove them (I lack Kick "
     "Members, or my role is below theirs). I won't try again for that member. Fix: give my role Kick Members "
@@ -240,6 +245,10 @@ SETTINGS_DECLINE_REMOVAL = (
 )
 SETTINGS_SAVED = "Saved. The agreement settings are now:"
 SETTINGS_INVALID = "I couldn't save that: `{option}` must be a whole number from {low} to {high}. Nothing was changed."
+ROLE_WITHHELD_GATE = (
+    "{mention}, your access to the group is paused because the updated agreement hasn't been accepted yet. Nothing "
+    "else has changed: read it above and press **I agree**, and your access comes straight back."
+)
 ROLE_WITHHELD_DM = (
     "Your access to **{guild}** is paused because the group's updated agreement hasn't been accepted yet. Nothing "
     "else has changed: read it and press **I agree** (or use `/agreement accept` in the server), and your access "

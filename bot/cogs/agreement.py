@@ -757,12 +757,13 @@ class AgreementCog(commands.Cog, name="Agreement"):
                 # Nothing to withhold; a member who comes back is asked for the newest version on joining.
                 await self.bot.store.end_grace(onboarding.guild_id, onboarding.user_id)
                 continue
-            if await self._withhold(member, onboarding.version, onboarding.role_granted_at):
+            if await self._withhold(member, onboarding):
                 withheld += 1
         return withheld
 
-    async def _withhold(self, member: discord.Member, version: int, granted_at: datetime | None) -> bool:
+    async def _withhold(self, member: discord.Member, onboarding: Onboarding) -> bool:
         guild, store = member.guild, self.bot.store
+        version, granted_at = onboarding.version, onboarding.role_granted_at
         setup = await self.setup_of(guild)
         if is_moderator(member, setup):
             await store.end_grace(guild.id, member.id)  # moderators are asked too, but keep their access
@@ -797,8 +798,23 @@ class AgreementCog(commands.Cog, name="Agreement"):
         try:
             await member.send(strings.ROLE_WITHHELD_DM.format(guild=guild.name))
         except discord.HTTPException:
-            log.info("Could not DM user %s that their access is paused in guild %s", member.id, guild.id)
+            await self._tell_in_gate_thread(
+                member, onboarding, strings.ROLE_WITHHELD_GATE.format(mention=member.mention)
+            )
         return True
+
+    async def _tell_in_gate_thread(self, member: discord.Member, onboarding: Onboarding, text: str) -> bool:
+        """The DM fallback: say `text` in the member's private gate thread; False if there is none or it fails."""
+        thread = await self._gate_thread(member.guild, onboarding.channel_id) if onboarding.via is Via.GATE else None
+        if thread is not None:
+            try:
+                await thread.send(text, allowed_mentions=discord.AllowedMentions(users=[member]))
+            except discord.HTTPException as error:
+                log.info("Could not post in the gate thread of user %s: HTTP %s", member.id, error.status)
+            else:
+                return True
+        log.info("Could not tell user %s in guild %s, by DM or in a gate thread", member.id, member.guild.id)
+        return False
 
     # -- reminders and removals -------------------------------------------------------------------------------
 
@@ -877,7 +893,12 @@ class AgreementCog(commands.Cog, name="Agreement"):
         try:
             await member.send(explanation.format(guild=guild.name))
         except discord.HTTPException:
-            log.info("Could not DM user %s before removing them from guild %s", member.id, guild.id)
+            # Nobody is removed without being told why and that they may come back: a kicked member cannot read a
+            # gate thread, so with DMs closed the bot leaves it to the moderators instead.
+            log.info("Could not DM user %s before removing them from guild %s; not removed", member.id, guild.id)
+            note = strings.REMOVAL_SKIPPED_NO_DM.format(member=member.mention)
+            await report_setup_problem(self.bot, guild, setup, f"removal-untold:{member.id}", note)
+            return False
         reason = (
             "Declined the confidentiality agreement"
             if declined

@@ -620,6 +620,33 @@ async def test_a_version_published_while_notices_failed_is_sent_before_any_acces
         assert await cog.enforce_grace(now=grace_over(days=8)) == 1
 
 
+async def test_with_dms_closed_the_pause_is_explained_in_the_gate_thread(fake, guild, setup_config):
+    """A member with closed DMs whose access is paused is told so in their private gate thread."""
+    bob = fake.add_user("bob", dms_open=False)
+    async with fake.running(confidant(setup_config)) as bot:
+        await fake.member_join(guild, bob)
+        await fake.wait_for(lambda: guild.threads, what="a gate thread")
+        [welcome] = guild.threads
+        first = await fake.wait_for_message(welcome)
+        await fake.click(first, ids(guild, bob)["agree"], bob)
+        await fake.wait_for(lambda: guild.role("Member").id in fake.member(guild, bob).roles, what="the member role")
+        await edit_and_publish(fake, guild)
+        await fake.wait_for(lambda: len(guild.threads) == 2, what="a gate thread for the new version")
+        [newest] = [t for t in guild.threads if t.id != welcome.id]
+        await fake.wait_for_message(newest)
+        for _ in range(150):  # the new thread is recorded just after the agreement is posted in it
+            if (await bot.store.onboarding(guild.id, bob.id)).channel_id == newest.id:
+                break
+            await asyncio.sleep(0.02)
+        assert await bot.get_cog("Agreement").enforce_grace(now=grace_over()) == 1
+
+        def told(message) -> bool:
+            return message.channel_id in (welcome.id, newest.id) and "paused" in message.text
+
+        paused = await fake.wait_for_message(predicate=told)
+        assert bob.mention in paused.text and paused.channel_id == newest.id
+
+
 async def test_the_withholding_is_not_repeated_after_a_restart(fake, guild, newcomer, setup_config):
     """The withholding is recorded in the database, so a restarted bot does not take the role again."""
     async with fake.running(confidant(setup_config)) as bot:
@@ -782,6 +809,22 @@ async def test_removal_after_the_time_limit_explains_first_and_kicks_once(fake, 
     async with fake.running(confidant(setup_config)) as bot:
         assert await bot.get_cog("Agreement").enforce_removals(now=later(200)) == 0
     assert len(fake.calls("DELETE", kick(guild, newcomer))) == 1
+
+
+async def test_a_member_who_cannot_be_told_is_not_removed(fake, guild, setup_config, key):
+    """With DMs closed the removal cannot be explained, so the member stays and the moderators are told instead."""
+    await with_settings(setup_config, key, guild, removal_hours=48)
+    bob = fake.add_user("bob", dms_open=False)
+    async with fake.running(confidant(setup_config)) as bot:
+        await fake.member_join(guild, bob)
+        await fake.wait_for(lambda: guild.threads, what="a gate thread")
+        await fake.wait_for_message(guild.threads[0])
+        await fake.wait_for(lambda: fake.calls("PUT", r"/channels/\d+/thread-members/\d+"), what="bob added")
+        assert await bot.get_cog("Agreement").enforce_removals(now=later(49)) == 0
+        note = await fake.wait_for_message(guild.channel("mod-log"))
+        assert bob.mention in note.text and "DMs are closed" in note.text
+        assert await bot.get_cog("Agreement").enforce_removals(now=later(100)) == 0
+    assert not fake.calls("DELETE", kick(guild, bob)) and bob.id in guild.members
 
 
 async def test_a_moderator_is_never_removed(fake, guild, setup_config, key):
