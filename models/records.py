@@ -14,12 +14,18 @@ __all__ = [
     "AgreementVersion",
     "AuditAction",
     "AuditEntry",
+    "AuthorAnswer",
     "Case",
     "CaseKind",
     "CaseStatus",
     "Consent",
     "Decision",
+    "Flag",
+    "FlagSource",
+    "FlagSpan",
+    "FlagStatus",
     "GuildSettings",
+    "LabelStats",
     "Onboarding",
     "OnboardingState",
     "Recorded",
@@ -270,3 +276,108 @@ class Case:
     answer: str | None = None
     answered_by: int | None = None
     answered_at: datetime | None = None
+
+
+# --- flags --------------------------------------------------------------------------------------------------------
+
+
+class FlagSource(enum.StrEnum):
+    """How a flag arose; the value is what the database stores."""
+
+    MESSAGE = "message"  # the engine found details in a message of a monitored channel
+    FORWARD = "forward"  # a message of a monitored channel was forwarded into an unmonitored one
+    AUTOMOD = "automod"  # Discord's AutoMod blocked a message under a rule Confidant installed
+
+
+class FlagStatus(enum.StrEnum):
+    """Where a flag stands. OPEN and HELD wait for a moderator; the others are outcomes."""
+
+    OPEN = "open"
+    HELD = "held"  # removed at once by the automatic hold; a moderator may restore it
+    DISMISSED = "dismissed"  # not identifying
+    REMOVED = "removed"
+    WARNED = "warned"  # removed, and recorded as a confirmed breach
+    EDIT_ASKED = "edit_asked"
+    CASE_OPENED = "case_opened"
+    RESTORED = "restored"  # a held message was re-posted
+    EDITED = "edited"  # the author edited the details out before a moderator acted
+    GONE = "gone"  # the author deleted the message before anyone acted
+
+    @property
+    def waiting(self) -> bool:
+        """Whether a moderator has yet to decide."""
+        return self in (FlagStatus.OPEN, FlagStatus.HELD, FlagStatus.EDIT_ASKED)
+
+    @property
+    def confirmed(self) -> bool | None:
+        """Whether a moderator judged the flag right (True), wrong (False), or not at all (None)."""
+        if self in (FlagStatus.REMOVED, FlagStatus.WARNED, FlagStatus.EDIT_ASKED, FlagStatus.CASE_OPENED):
+            return True
+        if self is FlagStatus.DISMISSED:
+            return False
+        return None
+
+
+class AuthorAnswer(enum.StrEnum):
+    """What the author answered to the nudge."""
+
+    EDITING = "editing"  # asked how to edit
+    KEEP = "keep"  # it is about me: keep it
+    ASK = "ask"  # asked a moderator
+
+
+@dataclass(frozen=True, slots=True)
+class FlagSpan:
+    """Where one detail is in the flagged text and what kind it is; never the detail itself."""
+
+    label: str
+    start: int
+    end: int
+    rule: str
+    subject: str = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One flagged message. `text` is the decrypted original (None once retention purged it)."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    message_id: int
+    author_id: int
+    source: FlagSource
+    status: FlagStatus
+    risk: float
+    spans: tuple[FlagSpan, ...]
+    text: str | None
+    created_at: datetime
+    updated_at: datetime
+    queue_channel_id: int | None = None
+    queue_message_id: int | None = None
+    author_answer: AuthorAnswer | None = None
+    nudged_at: datetime | None = None
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+    reveals: int = 0
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The distinct labels, in order of first appearance."""
+        return tuple(dict.fromkeys(span.label for span in self.spans))
+
+
+@dataclass(frozen=True, slots=True)
+class LabelStats:
+    """Moderators' decisions on flags carrying one label."""
+
+    label: str
+    flags: int
+    confirmed: int
+    dismissed: int
+
+    @property
+    def precision(self) -> float | None:
+        """Confirmed over decided; None before any decision."""
+        decided = self.confirmed + self.dismissed
+        return None if decided == 0 else self.confirmed / decided

@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from models._queries import Queries
+from models._queries import from_unix as _time
 from models.crypto import FieldCipher
 from models.errors import (
     BackupFailed,
@@ -40,6 +42,7 @@ from models.errors import (
     MigrationsInvalid,
     StoreClosed,
 )
+from models.flags import FlagQueries
 from models.records import (
     ERASED_USER_ID,
     AgreementDraft,
@@ -58,6 +61,7 @@ from models.records import (
     Via,
     require_id,
 )
+from models.terms import TermQueries
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -369,11 +373,6 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _time(seconds: int | None) -> datetime | None:
-    """A stored unix time as an aware datetime (None stays None)."""
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
-
-
 def _due(now: int, delay: timedelta | None) -> int | None:
     """The unix time `delay` after `now`, or None when nothing is due (no delay, or a zero one)."""
     return None if delay is None or delay <= timedelta(0) else now + int(delay.total_seconds())
@@ -484,7 +483,7 @@ class StoreOpener:
             await self._store.close()
 
 
-class Store:
+class Store(FlagQueries, TermQueries, Queries):
     """Owns all SQL: typed methods take and return records, never rows.
 
     Every write is one transaction that runs to its end even if its caller is cancelled, and `close()` waits
@@ -1311,6 +1310,7 @@ class Store:
                 "UPDATE agreement_drafts SET updated_by = ? WHERE updated_by = ?", (ERASED_USER_ID, user_id)
             )
             changed += cursor.rowcount
+            changed += await self._erase_user(conn, user_id)
             for guild_id in guilds:
                 cursor = await conn.execute(
                     "UPDATE consents SET user_id = ? WHERE guild_id = ? AND user_id = ?",
