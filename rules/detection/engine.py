@@ -18,7 +18,7 @@ from rules.detection.normalise import Normalised, normalise
 from rules.detection.policy import NO_POLICY, GuildPolicy
 from rules.detection.recognizer import Context, Recognizer
 from rules.detection.recognizers import builtin_rules
-from rules.detection.recognizers.entities import load_word_list
+from rules.detection.recognizers.entities import load_word_list, public_figures
 from rules.detection.registry import RuleRegistry
 from rules.detection.resolve import resolve_overlaps
 from rules.detection.risk import risk_of
@@ -194,9 +194,19 @@ def _allowed(text: str, finding: Finding, policy: GuildPolicy) -> bool:
 
 
 def _public_demoted(text: str, finding: Finding) -> Finding:
-    """A public name (AA, God, Discord, a famous person) is still a name, but identifies no member: score 0."""
+    """A public name (AA, God, Discord, a famous person) is still a name, but identifies no member: score 0.
+
+    The finding stays (the detail is reported), only its weight goes; a public figure's name is a PERSON whatever
+    label the NER guessed.
+    """
     if finding.label not in _PUBLIC_LABELS or finding.rule in _GUILD_RULES:
         return finding
-    if text[finding.start : finding.end].casefold().strip() not in load_word_list("public_entities.txt", per_line=True):
-        return finding
-    return replace(finding, score=0.0, direct=False, explanation="a public name; identifies no member")
+    said = text[finding.start : finding.end].casefold().strip()
+    if said in load_word_list("public_entities.txt", per_line=True):
+        return replace(finding, score=0.0, direct=False, explanation="a public name; identifies no member")
+    words = tuple(said.split())
+    if words and words in public_figures().get(words[0], ()):
+        return replace(
+            finding, label=Label.PERSON, score=0.0, direct=False, explanation="a public figure; identifies no member"
+        )
+    return finding

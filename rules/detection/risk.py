@@ -37,7 +37,8 @@ def is_direct(finding: Finding) -> bool:
 
 def risk_of(findings: Sequence[Finding]) -> float:
     """Combine findings into the message's risk, from 0 to 1."""
-    quasi_kinds = {f.label for f in findings if not is_direct(f)}
+    # A score-0 finding (a public name) is reported but identifies nobody, so it does not combine with others.
+    quasi_kinds = {f.label for f in findings if not is_direct(f) and f.score > 0}
     combination = min(COMBINATION_CAP, 1 + COMBINATION_STEP * max(0, len(quasi_kinds) - 1))
     keep_chance = 1.0
     for finding in findings:

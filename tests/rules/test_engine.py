@@ -231,6 +231,22 @@ def test_public_names_are_reported_but_weigh_nothing(model_engine):
     assert not result.flagged
 
 
+@pytest.mark.parametrize("text", ["trump is on tv again", "Are there any Trump supporters here?"])
+def test_public_figures_are_reported_as_people_at_score_zero(model_engine, text):
+    """A public figure's name is still listed, as a PERSON whatever the NER guessed, and weighs nothing."""
+    result = model_engine.scan(text)
+    assert [(text[f.start : f.end].lower(), f.label, f.score) for f in result.findings] == [
+        ("trump", Label.PERSON, 0.0)
+    ]
+    assert result.risk == 0.0
+
+
+def test_public_names_do_not_combine_with_other_details():
+    """A score-0 public name adds no kind to the combination, so the other details weigh as if alone."""
+    org = quasi(Label.ORG)
+    assert risk_of([org, quasi(Label.PERSON, score=0.0)]) == risk_of([org])
+
+
 # --- end to end with the real model ---------------------------------------------------------------------------------
 
 

@@ -34,6 +34,12 @@ NAME_HITS = [
     ("thanks Hendo for the chat",          ["Hendo"]),      # someone addressed by name
     ("hey jess, missed you",               ["jess"]),
     ("Ann is one of the kindest",          ["Ann"]),        # sentence-initial, but a verb follows
+    ("Lauren you should see this",         ["Lauren"]),     # spoken to at the start of a sentence
+    ("Kelsey, your hair looks great",      ["Kelsey"]),
+    ("freddie laughs at everything",       ["freddie"]),
+    ("trump is on tv again",               ["trump"]),      # public figures in any case (kept at score 0)
+    ("that moment lil wayne gets on",      ["lil wayne"]),
+    ("loved Ed Sheeran's set",             ["Ed Sheeran"]),  # the possessive stays out
 ]
 NAME_TRAPS = [
     "I will pay the bill tomorrow",        # words that are also names need a relation cue
@@ -43,6 +49,8 @@ NAME_TRAPS = [
     "jess",                                # a bare lower-case name with no cue
     "hey Everyone, thanks All",            # greetings addressed to nobody in particular
     "my name is not important",
+    "The Trump Tower is tall",             # a one-word public figure inside a longer name
+    "Grant you that",                      # a sentence-initial name with no cue after it
 ]
 # fmt: on
 

@@ -81,7 +81,11 @@ _AFTER_NAME = re.compile(
     r"^(?:\s+(?:said|says|told|tells|texted|called|asked|asks|thinks|thought|was|is|isn't|wasn't|has|had|hasn't"
     r"|looks|looked|seems|seemed|knows|knew|went|goes|got|gets|did|does|didn't|doesn't|can|can't|could|will|won't"
     r"|would|should|made|makes|loves|loved|hates|wants|wanted|needs|left|came|comes|tried|feels|felt|and i|and me"
-    r"|from (?:group|the group|the meeting|meetings|church|work|here))\b|'s\b)",
+    r"|laughs|laughed|likes|liked|sounds|sounded|from (?:group|the group|the meeting|meetings|church|work|here))\b"
+    r"|'s\b"
+    # Someone spoken to: "Lauren you should…", "Jaime please…", "Kelsey, you…".
+    r"|,?\s+(?:you|u)\s+(?:should|are|r|were|have|did|do|can|could|will|need|look|rock)\b|,?\s+please\b"
+    r"|,\s+(?:you|u|your|ur)\b)",
     re.IGNORECASE,
 )
 # For names that are also words ("bill", "grace"), only a relation right before will do.
@@ -105,15 +109,29 @@ _ADDRESSED = re.compile(_VOCATIVE.pattern.removesuffix("$") + r"(?P<name>[A-Z][A
 
 
 @cache
+def public_figures() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Public figures' names (`data/public_figures.txt`) by their first word: the full names' words, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for name in load_word_list("public_figures.txt", per_line=True):
+        words = tuple(name.split())
+        index.setdefault(words[0], []).append(words)
+    return {first: tuple(sorted(names, key=len, reverse=True)) for first, names in index.items()}
+
+
+@cache
 def _known_words() -> frozenset[str]:
     """Words the addressed-by-name cue leaves alone: list names (judged with their own cues) and non-names."""
     return load_word_list("not_names.txt") | load_word_list("first_names.txt") | load_word_list("ambiguous_names.txt")
 
 
 class GivenNames(Recognizer):
-    """Given names from a list, including lower-case ones when the words around them say it is a person."""
+    """Given names from a list, including lower-case ones when the words around them say it is a person.
+
+    Public figures' names ("trump", "Lil Wayne") are found here too, in any case; the engine keeps them at score 0.
+    """
 
     name = "given_name"
+    version = 2
     labels = (Label.PERSON,)
     score = 0.5
 
@@ -128,15 +146,27 @@ class GivenNames(Recognizer):
             if match["name"].lower() not in not_names:
                 found[start] = Finding(Label.PERSON, start, end, 0.65, self.rule_id, "introduced as a name")
         known = _known_words()  # list names are judged below, with their own cues
+        figures = public_figures()
         for match in _ADDRESSED.finditer(ctx.text):
             start, end = match.span("name")
             word = match["name"]
             if word[0].isupper() and not word.isupper() and word.lower() not in known:
                 found.setdefault(start, Finding(Label.PERSON, start, end, 0.45, self.rule_id, "addressed by name"))
-        for match in _TOKEN.finditer(ctx.text):
-            if match.start() in found:
+        tokens = list(_TOKEN.finditer(ctx.text))
+        covered = 0  # end of the last public figure's name: its words are not judged again
+        for index, match in enumerate(tokens):
+            if match.start() in found or match.start() < covered:
                 continue
             word = match.group()
+            lowered = word.lower()
+            if lowered in figures or lowered.removesuffix("'s") in figures:
+                end = _public_figure_end(ctx.text, tokens, index, figures)
+                if end is not None:
+                    found[match.start()] = Finding(
+                        Label.PERSON, match.start(), end, self.score, self.rule_id, "a public figure's name"
+                    )
+                    covered = end
+                    continue
             finding = self._listed_name(
                 ctx.text, match.start(), word, word.lower().removesuffix("'s"), names, ambiguous
             )
@@ -161,6 +191,32 @@ class GivenNames(Recognizer):
         if _BEFORE_NAME.search(before) or _AFTER_NAME.search(after) or _VOCATIVE.search(before):
             return Finding(Label.PERSON, start, end, 0.5, self.rule_id, "given name with a cue around it")
         return None
+
+
+def _public_figure_end(
+    text: str, tokens: list[re.Match[str]], index: int, figures: dict[str, tuple[tuple[str, ...], ...]]
+) -> int | None:
+    """Where the longest public figure's name starting at `tokens[index]` ends (a possessive left out), if any."""
+    first = tokens[index].group().lower()
+    for words in figures.get(first, figures.get(first.removesuffix("'s"), ())):
+        last = index + len(words) - 1
+        if last >= len(tokens):
+            continue
+        said = [t.group().lower() for t in tokens[index : last + 1]]
+        said[-1] = said[-1].removesuffix("'s")
+        if tuple(said) != words:
+            continue
+        following = tokens[last + 1] if last + 1 < len(tokens) else None
+        if (
+            len(words) == 1
+            and following is not None
+            and following.group()[0].isupper()
+            and text[tokens[last].end() : following.start()].isspace()
+        ):
+            return None  # part of a longer name: "Trump Tower", "Drake Bell"
+        end = tokens[last].end()
+        return end - 2 if tokens[last].group().lower().endswith("'s") else end
+    return None
 
 
 # "I work at X", "my kid's school is X": the organisation follows the cue.
