@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import discord
@@ -12,8 +13,10 @@ from discord.ext import commands
 
 from bot import cogs
 from bot.config import Config
+from bot.policies import PolicyCache
 from models.crypto import FieldCipher
 from models.store import Store
+from rules.detection import DetectionService, Engine, WorkerKind
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,9 @@ def intents() -> discord.Intents:
 class ConfidantBot(commands.AutoShardedBot):
     """Confidant: one process, any number of guilds, app commands only."""
 
-    def __init__(self, config: Config, **client_options: Any) -> None:
+    def __init__(
+        self, config: Config, *, engine_factory: Callable[[], Engine] | None = None, **client_options: Any
+    ) -> None:
         options: dict[str, Any] = {
             "command_prefix": commands.when_mentioned,  # no text commands; Bot requires a prefix
             "help_command": None,
@@ -48,7 +53,10 @@ class ConfidantBot(commands.AutoShardedBot):
         options.update(client_options)
         super().__init__(intents=intents(), **options)
         self.config = config
+        self._engine_factory = engine_factory
         self._store: Store | None = None
+        self._detection: DetectionService | None = None
+        self._policies: PolicyCache | None = None
         # (guild id, problem) pairs already reported to a guild's log channel by this process (see bot.setup).
         self.reported_setup_problems: set[tuple[int, str]] = set()
 
@@ -59,14 +67,45 @@ class ConfidantBot(commands.AutoShardedBot):
             raise RuntimeError("the store is opened in setup_hook; the bot has not been started")
         return self._store
 
+    @property
+    def detection(self) -> DetectionService:
+        """The detection engine's service, started in `setup_hook` and closed in `close`."""
+        if self._detection is None:
+            raise RuntimeError("the detection service starts in setup_hook; the bot has not been started")
+        return self._detection
+
+    @property
+    def policies(self) -> PolicyCache:
+        """Each guild's detection policy (allow/deny lists, protected terms), cached."""
+        if self._policies is None:
+            raise RuntimeError("the policies are built in setup_hook; the bot has not been started")
+        return self._policies
+
     async def setup_hook(self) -> None:
-        """Open the database, load every cog (which registers its persistent items) and sync app commands."""
+        """Open the database, start detection, load every cog (which registers its persistent items), sync."""
         cipher = FieldCipher.from_env(self.config.storage.key_env)
         self._store = await Store.open(self.config.storage.path, cipher)
+        self._policies = PolicyCache(self._store)
+        self._detection = self._detection_service()
+        await self._detection.start()
         for name in extension_names():
             await self.load_extension(name)
         log.info("Loaded %d cogs: %s", len(self.cogs), ", ".join(sorted(self.cogs)))
         await self.sync_commands()
+
+    def _detection_service(self) -> DetectionService:
+        """The service around the configured engine; a given `engine_factory` runs in a thread (tests share one)."""
+        if self._engine_factory is not None:
+            return DetectionService(self._engine_factory, worker=WorkerKind.THREAD)
+        settings = self.config.detection
+        factory = functools.partial(
+            Engine.load,
+            settings.model,
+            ner=settings.ner,
+            regions=settings.phone_regions,
+            threshold=settings.threshold,
+        )
+        return DetectionService(factory, worker=WorkerKind(settings.worker))
 
     async def sync_commands(self) -> None:
         """Register app commands: to the configured guilds only (instant, for testing) or globally."""
@@ -89,12 +128,20 @@ class ConfidantBot(commands.AutoShardedBot):
     async def close(self) -> None:
         """Disconnect from Discord, then let in-flight database writes finish and close the database."""
         await super().close()
+        if self._detection is not None:
+            await self._detection.close()
+            self._detection = None
         if self._store is not None:
             await self._store.close()
             self._store = None
             log.info("Database closed")
 
 
-def create_bot(config: Config, **client_options: Any) -> ConfidantBot:
-    """Build the bot; `client_options` go to discord.py (tests pass `guild_ready_timeout=0.05`)."""
-    return ConfidantBot(config, **client_options)
+def create_bot(
+    config: Config, *, engine_factory: Callable[[], Engine] | None = None, **client_options: Any
+) -> ConfidantBot:
+    """Build the bot; `client_options` go to discord.py (tests pass `guild_ready_timeout=0.05`).
+
+    `engine_factory` replaces the configured detection engine (tests pass one that returns a shared engine).
+    """
+    return ConfidantBot(config, engine_factory=engine_factory, **client_options)

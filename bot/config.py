@@ -94,6 +94,9 @@ class DetectionSettings:
     threshold: float = field(
         default=0.5, metadata={"check": lambda v: 0.0 <= v <= 1.0, "expect": "a number from 0 to 1"}
     )
+    worker: str = field(
+        default="process", metadata={"check": ("process", "thread").__contains__, "expect": '"process" or "thread"'}
+    )
 
 
 @dataclass(frozen=True, slots=True)

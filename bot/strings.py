@@ -282,3 +282,61 @@ CMD_SETTINGS_GRACE_DAYS = "Days members keep access to read a newly published ve
 CMD_SETTINGS_REMINDER_HOURS = "Hours after the offer until one reminder (0: none; up to 8760)."
 CMD_SETTINGS_REMOVAL_HOURS = "Hours after the offer until a newcomer who hasn't accepted is removed (0: never)."
 CMD_SETTINGS_DECLINE_REMOVAL_HOURS = "Hours after declining until the member is removed (0: never; up to 8760)."
+
+# --- /protect: protect my identity ----------------------------------------------------------------------------------
+CMD_PROTECT = "Protect your identity: words that would identify you get flagged when someone else writes them."
+CMD_PROTECT_ADD = "Add something that would identify you (your name, workplace, town, another handle)."
+CMD_PROTECT_ADD_KIND = "What kind of thing it is."
+CMD_PROTECT_LIST = "See what you've protected (only you see it)."
+CMD_PROTECT_REMOVE = "Stop protecting one of your terms."
+CMD_PROTECT_REMOVE_ID = "The number shown by /protect list."
+# The kinds a member picks from; the keys are the option's values, see bot/cogs/protect.py.
+PROTECT_KIND_CHOICES = {
+    "name": "my name",
+    "org": "my employer or school",
+    "town": "my town",
+    "handle": "another handle of mine",
+    "other": "something else",
+}
+# How a protected term's stored label reads back in /protect list.
+PROTECT_LABEL_NAMES = {
+    "PERSON": "a name (or something else)",
+    "ORG": "an employer or school",
+    "LOCATION": "a town",
+    "HANDLE": "another handle",
+}
+PROTECT_MODAL_TITLE = "Protect {kind}"
+PROTECT_MODAL_LABEL = "Exactly as others might write it (1–4 words)"
+PROTECT_MODAL_PLACEHOLDER = "e.g. Jane Doe"
+PROTECT_ADDED = (
+    "Saved: **{term}** ({kind}) is protected, as number {id}.\n\n"
+    "Only a one-way fingerprint of it is kept — not the words themselves, so no one can read it back, not even "
+    "the moderators. From now on, when someone else writes it in a group that uses Confidant, the message is "
+    "flagged to that group's moderators as high risk. The flag never names you. You'll be told privately when "
+    "that happens. Writing it yourself never raises this flag.\n\n"
+    "Add other spellings separately (a nickname, with or without a middle name). `/protect list` shows what you've "
+    "protected; `/protect remove` stops it."
+)
+PROTECT_DUPLICATE = "You've already protected that, so nothing changed. `/protect list` shows what you've protected."
+PROTECT_LIMIT = "You can protect up to {limit} things. Remove one with `/protect remove` first, then add this one."
+PROTECT_EMPTY = "That has no letters or digits in it, so there is nothing to protect. Please try again."
+PROTECT_TOO_SHORT = (
+    "That's too short to protect: it would match too many everyday messages. Use at least {minimum} letters or "
+    "digits — for a short name, add your surname."
+)
+PROTECT_TOO_MANY_WORDS = (
+    "That's more than {limit} words. Protect the shortest form that would identify you (e.g. your first and last "
+    "name); add other spellings separately."
+)
+PROTECT_LIST_TITLE = "What you've protected"
+PROTECT_LIST_EMPTY = (
+    "You haven't protected anything yet. `/protect add` lets you register your name, employer, town or another "
+    "handle, so that messages by others naming it are flagged to the moderators."
+)
+PROTECT_LIST_LINE = "**{id}** — {kind}, added {added}"
+PROTECT_LIST_FOOTER = (
+    "Only a one-way fingerprint of each is kept, never the words, so they can't be shown here. "
+    "To stop protecting one, use /protect remove with its number."
+)
+PROTECT_REMOVED = "Done: number {id} is no longer protected."
+PROTECT_NOT_YOURS = "You have nothing protected with the number {id}. `/protect list` shows your numbers."

@@ -15,6 +15,8 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "AuthorAnswer",
+    "Breach",
+    "BreachSource",
     "Case",
     "CaseKind",
     "CaseStatus",
@@ -25,10 +27,13 @@ __all__ = [
     "FlagSpan",
     "FlagStatus",
     "GuildSettings",
+    "GuildTerm",
     "LabelStats",
     "Onboarding",
     "OnboardingState",
+    "ProtectedTerm",
     "Recorded",
+    "TermKind",
     "Via",
     "require_id",
 ]
@@ -49,6 +54,12 @@ def require_id(name: str, value: object, *, optional: bool = False) -> None:
 MAX_GRACE_DAYS = 365  # the longest grace period a guild may set after publishing a new version
 MAX_HOURS = 8760  # a year: the longest reminder or removal delay a guild may set
 _HOUR_SETTINGS = ("reminder_hours", "removal_hours", "decline_removal_hours")
+_ROLE_AND_CHANNEL_SLOTS = (
+    "member_role", "moderator_role", "gate_channel", "mod_queue_channel", "cases_channel", "log_channel",
+)  # fmt: skip
+_FLAG_SWITCHES = ("scan_moderators", "nudge_authors", "auto_hold", "remove_forwards")
+_RISK_SETTINGS = ("flag_threshold", "newcomer_threshold", "nudge_min_risk")
+_COUNT_SETTINGS = {"newcomer_days": 365, "nudge_cooldown_minutes": 10080, "flag_text_days": 3650}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +84,25 @@ class GuildSettings:
     removal_hours: int = 0
     # Hours after declining until the member is removed, unless they accept meanwhile (0: never, the default).
     decline_removal_hours: int = 0
+    # -- flagging: risk above which a message is flagged (None: config.toml's [detection] threshold)
+    flag_threshold: float | None = None
+    # A stricter threshold for members in their first `newcomer_days` days (0 days: no newcomer mode).
+    newcomer_threshold: float = 0.35
+    newcomer_days: int = 7
+    # Whether moderators' own messages are scanned.
+    scan_moderators: bool = True
+    # Private nudges to authors of flagged messages at or above `nudge_min_risk`, at most one per cooldown.
+    nudge_authors: bool = True
+    nudge_min_risk: float = 0.5
+    nudge_cooldown_minutes: int = 60
+    # Remove near-certain direct identifiers at once (the author gets the text back; moderators may restore).
+    auto_hold: bool = False
+    # Remove a message forwarded out of a monitored channel, as well as flagging it.
+    remove_forwards: bool = False
+    # The AutoMod rules Confidant installed in the guild (/flags automod).
+    automod_rules: tuple[int, ...] = ()
+    # Days after a moderator's decision until a flag's original text is purged.
+    flag_text_days: int = 30
 
     def __post_init__(self) -> None:
         """Validate every id and flag, and normalise `monitored_channels` to a tuple."""
@@ -90,16 +120,30 @@ class GuildSettings:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_HOURS:
                 raise ValueError(f"{name} must be a whole number of hours from 0 to {MAX_HOURS}, got {value!r}")
+        for name in _FLAG_SWITCHES:
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false, got {getattr(self, name)!r}")
+        for name in _RISK_SETTINGS:
+            value = getattr(self, name)
+            if value is None and name == "flag_threshold":
+                continue
+            if not isinstance(value, int | float) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be a number from 0 to 1, got {value!r}")
+        for name, high in _COUNT_SETTINGS.items():
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= high:
+                raise ValueError(f"{name} must be a whole number from 0 to {high}, got {value!r}")
         for field in fields(self):
-            if field.name not in ("monitored_channels", "quiz_enabled", "grace_days", *_HOUR_SETTINGS):
+            if field.name in _ROLE_AND_CHANNEL_SLOTS:
                 require_id(field.name, getattr(self, field.name), optional=True)
-        channels = self.monitored_channels
-        if not isinstance(channels, tuple | list):
-            raise ValueError(f"monitored_channels must be a tuple of channel ids, got {channels!r}")
-        for channel in channels:
-            require_id("monitored_channels item", channel, optional=False)
-        # Frozen dataclasses may set their own fields in __post_init__ through object.__setattr__.
-        object.__setattr__(self, "monitored_channels", tuple(channels))
+        for name in ("monitored_channels", "automod_rules"):
+            ids = getattr(self, name)
+            if not isinstance(ids, tuple | list):
+                raise ValueError(f"{name} must be a list of ids, got {ids!r}")
+            for item in ids:
+                require_id(f"{name} item", item, optional=False)
+            # Frozen dataclasses may set their own fields in __post_init__ through object.__setattr__.
+            object.__setattr__(self, name, tuple(ids))
 
 
 class AuditAction(enum.StrEnum):
@@ -248,6 +292,7 @@ class CaseKind(enum.StrEnum):
 
     QUESTION = "question"  # a newcomer's question about the agreement
     REPORT = "report"  # a breach report (the reports issue)
+    FLAG = "flag"  # a flag a moderator turned into a case
 
 
 class CaseStatus(enum.StrEnum):
@@ -276,6 +321,7 @@ class Case:
     answer: str | None = None
     answered_by: int | None = None
     answered_at: datetime | None = None
+    flag_id: int | None = None
 
 
 # --- flags --------------------------------------------------------------------------------------------------------
@@ -381,3 +427,61 @@ class LabelStats:
         """Confirmed over decided; None before any decision."""
         decided = self.confirmed + self.dismissed
         return None if decided == 0 else self.confirmed / decided
+
+
+# --- terms --------------------------------------------------------------------------------------------------------
+
+
+class TermKind(enum.StrEnum):
+    """Which of a guild's lists a term is on; the value is what the database stores."""
+
+    ALLOW = "allow"  # fine here, never flagged (the group's name, facilitators' public names)
+    DENY = "deny"  # always flagged (the meeting venue)
+
+
+@dataclass(frozen=True, slots=True)
+class GuildTerm:
+    """One term on a guild's allowlist or denylist, decrypted. Deny terms carry the label they flag as."""
+
+    id: int
+    guild_id: int
+    kind: TermKind
+    term: str
+    label: str | None
+    added_by: int  # ERASED_USER_ID once the moderator's data was deleted
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectedTerm:
+    """A member's protected term: only its salted digest and its kind of detail, never its text."""
+
+    id: int
+    user_id: int
+    digest: bytes
+    label: str
+    created_at: datetime
+
+
+# --- consequences -------------------------------------------------------------------------------------------------
+
+
+class BreachSource(enum.StrEnum):
+    """Where a moderator confirmed a breach."""
+
+    FLAG = "flag"  # Remove + warn on a flag
+    CASE = "case"  # a case resolved with an action
+    COMMAND = "command"  # /strike add
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """A breach of confidentiality a moderator confirmed: what the strike ladder counts."""
+
+    id: int
+    guild_id: int
+    member_id: int
+    source: BreachSource
+    ref: int | None
+    confirmed_by: int
+    created_at: datetime

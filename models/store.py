@@ -30,6 +30,7 @@ import aiosqlite
 
 from models._queries import Queries
 from models._queries import from_unix as _time
+from models.breaches import BreachQueries
 from models.crypto import FieldCipher
 from models.errors import (
     BackupFailed,
@@ -483,7 +484,7 @@ class StoreOpener:
             await self._store.close()
 
 
-class Store(FlagQueries, TermQueries, Queries):
+class Store(FlagQueries, BreachQueries, TermQueries, Queries):
     """Owns all SQL: typed methods take and return records, never rows.
 
     Every write is one transaction that runs to its end even if its caller is cancelled, and `close()` waits
@@ -1180,19 +1181,22 @@ class Store(FlagQueries, TermQueries, Queries):
 
     # -- cases -------------------------------------------------------------------------------------------------
 
-    async def open_case(self, guild_id: int, kind: CaseKind, member_id: int, text: str) -> Case:
+    async def open_case(
+        self, guild_id: int, kind: CaseKind, member_id: int, text: str, *, flag_id: int | None = None
+    ) -> Case:
         """Store a new open case with the guild's next number; `text` is encrypted on disk."""
         require_id("guild_id", guild_id)
         require_id("member_id", member_id)
         if not text.strip():
             raise ValueError("a case needs some text")
         now = self._now()
-        params = (guild_id, CaseKind(kind).value, CaseStatus.OPEN.value, member_id, self._cipher.encrypt(text), now)
+        token = self._cipher.encrypt(text)
+        params = (guild_id, CaseKind(kind).value, CaseStatus.OPEN.value, member_id, token, now, flag_id)
 
         async def work(conn: aiosqlite.Connection) -> sqlite3.Row:
             rows = await conn.execute_fetchall(
-                "INSERT INTO cases (guild_id, number, kind, status, member_id, text, created_at, updated_at) "
-                "SELECT ?1, coalesce(max(number), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?6 FROM cases WHERE guild_id = ?1 "
+                "INSERT INTO cases (guild_id, number, kind, status, member_id, text, created_at, updated_at, flag_id) "
+                "SELECT ?1, coalesce(max(number), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?6, ?7 FROM cases WHERE guild_id = ?1 "
                 "RETURNING *",
                 params,
             )
@@ -1264,6 +1268,7 @@ class Store(FlagQueries, TermQueries, Queries):
             answered_at=_time(row["answered_at"]),
             created_at=datetime.fromtimestamp(row["created_at"], UTC),
             updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
+            flag_id=row["flag_id"],
         )
 
     # -- deletion ------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a fresh key and config per test, the fake Discord, and Confidant on it."""
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from bot.app import ConfidantBot, create_bot
 from bot.config import Config, StorageSettings
 from bot.fakediscord import FakeDiscord, Guild, User
 from models.crypto import generate_key
+from rules.detection import Engine
 
 
 @pytest.fixture
@@ -50,6 +52,13 @@ def alice(fake: FakeDiscord, guild: Guild) -> User:
     return user
 
 
+@functools.cache
+def shared_engine() -> Engine:
+    """The default engine, loaded once for the whole test run (each bot scans with it in a thread)."""
+    return Engine.load(Config().detection.model)
+
+
 def confidant(config: Config, **options: object) -> ConfidantBot:
-    """Confidant as production builds it, with test-speed client options."""
+    """Confidant as production builds it, with test-speed client options and the shared engine."""
+    options.setdefault("engine_factory", shared_engine)
     return create_bot(config, guild_ready_timeout=0.05, **options)

@@ -23,6 +23,7 @@ from discord.ext import commands, tasks
 from bot import strings
 from bot.app import ConfidantBot
 from bot.cogs._agreement_ui import PERSISTENT, AgreeButton, EditModal, QuizAnswer, ReadPrivately, agreement_view
+from bot.delivery import private_thread
 from bot.formatting import text_embeds
 from bot.setup import GuildSetup, is_moderator, report_setup_problem, resolve_setup
 from models.records import (
@@ -43,7 +44,6 @@ from rules.agreement import Agreement, Quiz, default_agreement, default_quiz
 log = logging.getLogger(__name__)
 
 EMBED_COLOUR = discord.Colour.teal()
-THREAD_ARCHIVE_MINUTES = 10080  # a week: a newcomer may take days to answer
 STATUS_LIST_LIMIT = 15
 DRAFT_FILE_LIMIT_KB = 64
 DUE_CHECK_SECONDS = 600.0  # how often due work is checked: grace periods, reminders and removals
@@ -220,21 +220,7 @@ class AgreementCog(commands.Cog, name="Agreement"):
 
     async def _private_thread(self, gate: discord.TextChannel, member: discord.Member) -> discord.Thread | None:
         """A private thread in the gate channel with only the member added, or None where none can be made."""
-        mine = gate.permissions_for(gate.guild.me)
-        if not (mine.create_private_threads and mine.send_messages_in_threads):
-            return None
-        try:
-            thread = await gate.create_thread(
-                name=strings.GATE_THREAD_NAME.format(name=member.display_name)[:100],
-                type=discord.ChannelType.private_thread,
-                invitable=False,
-                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-            )
-            await thread.add_user(member)
-        except discord.HTTPException as error:
-            log.warning("Could not open a private gate thread in guild %s: HTTP %s", gate.guild.id, error.status)
-            return None
-        return thread
+        return await private_thread(gate, member, strings.GATE_THREAD_NAME.format(name=member.display_name))
 
     async def _post_gate_fallback(self, gate: discord.TextChannel, member: discord.Member, setup: GuildSetup) -> None:
         view = discord.ui.View(timeout=None)
