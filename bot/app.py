@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 import pkgutil
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import discord
@@ -19,6 +21,8 @@ from models.store import Store
 from rules.detection import DetectionService, Engine, WorkerKind
 
 log = logging.getLogger(__name__)
+
+DRAIN_SECONDS = 10.0  # how long shutdown waits for work in progress (a scan, a flag being posted) to finish
 
 __all__ = ["ConfidantBot", "create_bot", "extension_names"]
 
@@ -57,6 +61,9 @@ class ConfidantBot(commands.AutoShardedBot):
         self._store: Store | None = None
         self._detection: DetectionService | None = None
         self._policies: PolicyCache | None = None
+        self._working = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
         # (guild id, problem) pairs already reported to a guild's log channel by this process (see bot.setup).
         self.reported_setup_problems: set[tuple[int, str]] = set()
 
@@ -80,6 +87,18 @@ class ConfidantBot(commands.AutoShardedBot):
         if self._policies is None:
             raise RuntimeError("the policies are built in setup_hook; the bot has not been started")
         return self._policies
+
+    @contextlib.asynccontextmanager
+    async def working(self) -> AsyncIterator[None]:
+        """Mark work that shutdown should let finish (e.g. a message between its scan and its flag being posted)."""
+        self._working += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._working -= 1
+            if self._working == 0:
+                self._idle.set()
 
     async def setup_hook(self) -> None:
         """Open the database, start detection, load every cog (which registers its persistent items), sync."""
@@ -126,7 +145,13 @@ class ConfidantBot(commands.AutoShardedBot):
         log.info("Connected as %s (%s) to %d guilds", self.user, self.user.id, len(self.guilds))
 
     async def close(self) -> None:
-        """Disconnect from Discord, then let in-flight database writes finish and close the database."""
+        """Let work in progress finish, disconnect from Discord, let database writes finish and close the database."""
+        if not self._idle.is_set():
+            log.info("Waiting for %d piece(s) of work in progress before closing", self._working)
+            try:
+                await asyncio.wait_for(self._idle.wait(), DRAIN_SECONDS)
+            except TimeoutError:
+                log.warning("Closing with %d piece(s) of work still in progress", self._working)
         await super().close()
         if self._detection is not None:
             await self._detection.close()

@@ -114,6 +114,7 @@ QUESTION_SAVED_NO_CHANNEL = (
 CASE_QUESTION = "**Question #{number}** from {member} (about the agreement). Only moderators can see this channel."
 CASE_ANSWERED = "**Question #{number}** from {member} — answered by {moderator}."
 CASE_ANSWER_BUTTON = "Answer"
+CASE_FROM_FLAG = "**Case #{number}**, opened from a flag by {member}. Only moderators can see this channel."
 ANSWER_MODAL_TITLE = "Answer question #{number}"
 ANSWER_MODAL_LABEL = "Your answer (sent to the member by the bot)"
 ANSWER_RELAYED = "**The moderators of {guild} answered your question:**\n{answer}"
@@ -255,6 +256,167 @@ ROLE_WITHHELD_DM = (
     "comes straight back."
 )
 
+# --- flagging: the moderators' queue -------------------------------------------------------------------------------
+LABEL_NAMES = {
+    "PERSON": "a name",
+    "PHONE": "a phone number",
+    "EMAIL": "an e-mail address",
+    "ADDRESS": "an address",
+    "LOCATION": "a place",
+    "ORG": "a workplace, school or organisation",
+    "DATE": "a date",
+    "ID": "an ID or card number",
+    "URL": "a link",
+    "HANDLE": "a social media handle",
+    "IP": "an IP address",
+    "AGE": "an age",
+}
+FLAG_TITLE = "Flag #{id} · {level} risk ({risk:.2f})"
+FLAG_TITLE_FORWARD = "Flag #{id} · forwarded out of {source}"
+FLAG_TITLE_AUTOMOD = "Flag #{id} · blocked by AutoMod"
+FLAG_AUTHOR = "Author"
+FLAG_CHANNEL = "Where"
+FLAG_LABELS = "Details found"
+FLAG_ABOUT = "About"
+FLAG_ABOUT_VALUES = {"self": "the author", "other": "someone else", "unknown": "unclear"}
+FLAG_STATUS = "Status"
+FLAG_AUTHOR_SAYS = "Author's answer"
+FLAG_AUTHOR_ANSWERS = {
+    "editing": "is editing it",
+    "keep": "says it's about themselves — keep it",
+    "ask": "asks a moderator to get in touch",
+}
+FLAG_NO_TEXT = "(the text was purged under the retention setting)"
+FLAG_REVEALS = "Revealed {count}× — last by {moderator}"
+FLAG_STATUS_TEXT = {
+    "open": "Waiting for a moderator",
+    "held": "Held: removed at once by the automatic hold; the author has their text. Restore it if it's fine.",
+    "dismissed": "Not identifying — dismissed by {moderator}",
+    "removed": "Removed by {moderator}; the author got their text back",
+    "warned": "Removed by {moderator} and recorded as a confirmed breach",
+    "edit_asked": "{moderator} asked the author to edit it",
+    "case_opened": "{moderator} opened case #{case}",
+    "restored": "Restored by {moderator}",
+    "gone": "The author deleted the message",
+    "edited": "The author edited the details out",
+}
+FLAG_FORWARD_NOTE = "Forwarded from {source} into {channel}, which is not a confidential channel."
+FLAG_BUTTON_REVEAL = "Reveal"
+FLAG_BUTTON_DISMISS = "Not identifying"
+FLAG_BUTTON_REMOVE = "Remove"
+FLAG_BUTTON_WARN = "Remove + warn"
+FLAG_BUTTON_EDIT = "Ask author to edit"
+FLAG_BUTTON_CASE = "Open case"
+FLAG_BUTTON_RESTORE = "Restore"
+FLAG_GONE = "I can't find that flag any more."
+FLAG_ALREADY_DECIDED = "Another moderator already acted on flag #{id}: {status}."
+FLAG_REVEALED = "Flag #{id}, original text — shown only to you, and your reveal is logged:"
+FLAG_TEXT_PURGED = "The original text of flag #{id} was purged under the retention setting."
+FLAG_DISMISSED = "Flag #{id} dismissed as not identifying. Thank you — this teaches Confidant what's fine here."
+FLAG_DISMISSED_ALLOW = (
+    "Flag #{id} dismissed. If any of these are always fine in this group (the group's name, a facilitator's public "
+    "name), add them to the allowlist so they're never flagged again. Only you see this list; showing it is logged "
+    "as a reveal."
+)
+FLAG_ALLOW_PLACEHOLDER = "Add to the allowlist…"
+FLAG_ALLOWED = "Added {count} term(s) to the allowlist."
+FLAG_REMOVED = "Removed the message of flag #{id}; its author has their text back."
+FLAG_WARNED = "Removed the message of flag #{id} and recorded a confirmed breach; its author has their text back."
+FLAG_NOT_RETURNED = (
+    "I couldn't give the author their text back (their DMs are closed and there is no gate channel I can use), so "
+    "I haven't removed the message. Delete it yourself if it can't wait, and let them know."
+)
+FLAG_CANNOT_DELETE = "I can't delete messages in {channel}: give me **Manage Messages** there, then try again."
+FLAG_EDIT_ASKED = "I've asked the author of flag #{id} privately to edit the message."
+FLAG_EDIT_NOT_DELIVERED = "I couldn't reach the author of flag #{id} privately (DMs closed, no gate channel)."
+FLAG_CASE_OPENED = "Opened case #{case} for flag #{id}."
+FLAG_RESTORED = "Restored the message of flag #{id} in {channel}."
+FLAG_CANNOT_RESTORE = "I can't restore it: I need **Manage Webhooks** in {channel}."
+FLAG_CASE_TEXT = "Opened from flag #{id} in {channel} by {moderator}. Details found: {labels}.\n\n{masked}"
+RESTORED_MARK = "-# Restored by the moderators after the automatic hold."
+SETUP_NO_QUEUE = (
+    "Confidant found identifying details in a message but has no moderator queue to post the flag in. The flag is "
+    "kept and will be posted once the queue exists: set `mod_queue_channel` in the server's `[[guild]]` entry of "
+    "config.toml (or with /setup), and make sure I can send messages and embeds there."
+)
+
+# --- flagging: the author --------------------------------------------------------------------------------------------
+NUDGE_TITLE = "About your message in #{channel}"
+NUDGE = (
+    "Hi {name} — your message in {link} may include {kinds}. In **{guild}** we keep details that could identify "
+    "someone out of the group's chat, {whose}. Nobody is in trouble: if you can, please edit them out.\n\n"
+    "If it's only about you and you're happy to share it, that's your choice — let us know below."
+)
+NUDGE_BY_MODERATOR = (
+    "Hi {name} — a moderator of **{guild}** asks you to edit your message in {link}: it may include {kinds}. "
+    "Editing it is enough; nothing else happens. Thank you for looking after the group."
+)
+NUDGE_WHOSE = {
+    "other": "especially about other people, who didn't choose to share them",
+    "self": "even about yourself, because the group can't take back what it has read",
+    "unknown": "about anyone, you included",
+}
+NUDGE_THREAD_NAME = "A note for {name}"
+NUDGE_HOWTO_BUTTON = "How to edit"
+NUDGE_KEEP_BUTTON = "It's about me — keep it"
+NUDGE_ASK_BUTTON = "Ask a moderator"
+NUDGE_HOWTO = (
+    "Open the message ({link}), then: on a computer, hover over it and click the pencil; on a phone, press and hold "
+    'it and choose **Edit Message**. Replace the detail with something general ("my workplace", "a friend"), '
+    "then save. The moderators will see that you edited it."
+)
+NUDGE_KEPT = "Thanks for telling us — I've let the moderators know it's about you. Nothing else to do."
+NUDGE_ASKED = "I've asked a moderator to get in touch with you privately."
+NUDGE_NOT_YOURS = "That note was for someone else."
+HELD_TITLE = "Your message in #{channel} was held"
+HELD = (
+    "Hi {name} — your message in **{guild}** included {kinds}, so I removed it at once to keep it out of the group's "
+    "chat. The moderators will have a look, and may put it back. Here is your text, so nothing is lost:"
+)
+REMOVED_TITLE = "Your message in #{channel} was removed"
+REMOVED = (
+    "Hi {name} — a moderator of **{guild}** removed your message in #{channel} because it included {kinds}. Here is "
+    "your text, so nothing is lost. If you think this was a mistake, reply to the moderators with `/report` or DM me."
+)
+REMOVED_WARNED = (
+    "Hi {name} — a moderator of **{guild}** removed your message in #{channel} because it included {kinds}, and "
+    "recorded it as a breach of the group's confidentiality agreement. Here is your text, so nothing is lost."
+)
+FORWARD_REMOVED = (
+    "Hi {name} — you forwarded a message from #{source}, a confidential channel of **{guild}**, into #{channel}, "
+    "so I removed the forward. What's said in the group stays in the group."
+)
+PROTECTED_CAUGHT = (
+    "Something you asked me to protect was mentioned in **{guild}**. I've flagged it to the moderators without "
+    "saying whose it is. You don't need to do anything."
+)
+
+# --- flagging: /flags -------------------------------------------------------------------------------------------------
+TERM_INVALID = "I can't list that: {problem}"
+TERM_ALREADY_LISTED = "That term is already on the list — nothing changed."
+TERM_ALLOWED = "Added to the allowlist as #{id}: it won't be flagged in this server any more."
+TERM_DENIED = "Added to the denylist as #{id}: it will always be flagged in monitored channels."
+TERM_LINE = "#{id} · {kind}: {term}{label}"
+TERMS_NONE = "No terms are listed yet. Add them with `/flags allow` and `/flags deny`."
+TERM_NOT_FOUND = "There is no listed term #{id} in this server. `/flags terms` shows them."
+TERM_REMOVED = "Took term #{id} off the list."
+STATS_NONE = "No flags yet in this server."
+STATS_HEADER = "**Flags per kind of detail** — confirmed / dismissed by moderators, and the precision that gives:"
+STATS_LINE = "`{label:<8}` {flags} flagged · {confirmed} confirmed · {dismissed} dismissed · precision {precision}"
+SETTINGS_PROBLEM = "I couldn't save that: {problem}"
+FLAG_SETTINGS_SAVED = "Saved."
+FLAG_SETTINGS = (
+    "**Flagging settings**\n"
+    "Flag messages at risk ≥ **{threshold}** (newcomers in their first {newcomer_days} days: ≥ "
+    "**{newcomer_threshold}**)\n"
+    "Scan moderators' messages: **{scan_moderators}**\n"
+    "Nudge authors privately: **{nudge_authors}** (risk ≥ {nudge_min_risk}, at most one per {nudge_cooldown_minutes} "
+    "minutes)\n"
+    "Automatic hold of phone numbers, e-mails and ID numbers: **{auto_hold}**\n"
+    "Remove messages forwarded out of monitored channels: **{remove_forwards}**\n"
+    "Original text of decided flags kept for **{flag_text_days}** days"
+)
+
 # --- errors -------------------------------------------------------------------------------------------------------
 ERROR_APOLOGY = (
     "Sorry — something went wrong on our side and that didn't work. Nothing you wrote was shared. "
@@ -265,6 +427,28 @@ ERROR_GUILD_ONLY = "That only works inside the group's server, not in direct mes
 ERROR_COOLDOWN = "Please wait {seconds:.0f} seconds and try again."
 
 # --- command descriptions (shown in Discord's command picker) --------------------------------------------------------
+CMD_FLAGS = "Moderators: what gets flagged in this server."
+CMD_FLAGS_ALLOW = "Moderators: a term that is fine here and never flagged (the group's name, say)."
+CMD_FLAGS_DENY = "Moderators: a term that is always flagged (the meeting venue, say)."
+CMD_FLAGS_TERM = "The word or words (up to 4 words)."
+CMD_FLAGS_DENY_KIND = "What kind of detail it is."
+CMD_FLAGS_TERMS = "Moderators: see the allowlist and denylist (only you see them)."
+CMD_FLAGS_UNLIST = "Moderators: take a term off the allowlist or denylist."
+CMD_FLAGS_UNLIST_NUMBER = "The term's number, shown by /flags terms."
+CMD_FLAGS_STATS = "Moderators: flags per kind of detail, your decisions, and how often flags were right."
+CMD_FLAGS_SETTINGS = "Admins: see the flagging settings, or change the ones you give."
+CMD_FLAGS_SETTING_OPTIONS = {
+    "threshold": "Risk from 0 to 1 above which a message is flagged.",
+    "newcomer_threshold": "A stricter risk threshold for members in their first days.",
+    "newcomer_days": "How many days a member counts as a newcomer (0: no newcomer mode).",
+    "scan_moderators": "Scan moderators' messages too.",
+    "nudge_authors": "Send authors of flagged messages a private, kind note.",
+    "nudge_min_risk": "Nudge only at or above this risk (0 to 1).",
+    "nudge_cooldown_minutes": "At most one nudge per member in this many minutes.",
+    "auto_hold": "Remove phone numbers, e-mails and ID numbers at once (moderators can restore).",
+    "remove_forwards": "Remove messages forwarded out of monitored channels.",
+    "flag_text_days": "Days a decided flag keeps the original text (for Reveal).",
+}
 CMD_CONFIDENTIALITY = "Show the group's key confidentiality rules (only you see the answer)."
 CMD_AGREEMENT = "The group's confidentiality agreement."
 CMD_AGREEMENT_SHOW = "Read the group's whole confidentiality agreement (only you see it)."

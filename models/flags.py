@@ -186,6 +186,13 @@ class FlagQueries(Queries):
         )
         return [await self._flag_with_reveals(row) for row in rows]
 
+    async def unposted_flags(self, *, limit: int = 50) -> list[Flag]:
+        """Flags waiting for a moderator that never reached the queue (it was missing or failing), oldest first."""
+        marks = ", ".join("?" * len(_WAITING))
+        sql = f"SELECT * FROM flags WHERE queue_message_id IS NULL AND status IN ({marks}) ORDER BY id LIMIT ?"  # noqa: S608
+        rows = await self._read("read unposted flags", sql, (*_WAITING, limit))
+        return [await self._flag_with_reveals(row) for row in rows]
+
     async def flags_by_author(self, author_id: int) -> list[Flag]:
         """Every flag on the user's own messages, in any guild, oldest first."""
         rows = await self._read(
@@ -211,16 +218,15 @@ class FlagQueries(Queries):
                     dismissed[label] += 1
         return [LabelStats(label, flags[label], confirmed[label], dismissed[label]) for label in sorted(flags)]
 
-    async def purge_flag_texts(self, decided_before: datetime) -> int:
-        """Forget the original text of flags decided before `decided_before`; return how many were purged."""
+    async def purge_flag_texts(self, decided_before: datetime, *, guild_id: int | None = None) -> int:
+        """Forget the original text of flags decided before `decided_before` (in one guild, or all)."""
         marks = ", ".join("?" * len(_WAITING))
-        params = (int(decided_before.timestamp()), *_WAITING)
+        params = (int(decided_before.timestamp()), guild_id, guild_id, *_WAITING)
+        # Only placeholders are formatted in.
+        sql = f"UPDATE flags SET text = NULL WHERE text IS NOT NULL AND decided_at < ? AND (? IS NULL OR guild_id = ?) AND status NOT IN ({marks})"  # noqa: E501, S608
 
         async def work(conn: aiosqlite.Connection) -> int:
-            cursor = await conn.execute(
-                f"UPDATE flags SET text = NULL WHERE text IS NOT NULL AND decided_at < ? AND status NOT IN ({marks})",  # noqa: S608 - only placeholders are formatted
-                params,
-            )
+            cursor = await conn.execute(sql, params)
             return cursor.rowcount
 
         return await self._write("purge flag texts", work)

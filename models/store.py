@@ -1222,6 +1222,11 @@ class Store(FlagQueries, BreachQueries, TermQueries, Queries):
         )
         return self._case(rows[0]) if rows else None
 
+    async def case_for_flag(self, flag_id: int) -> Case | None:
+        """Return the case opened from a flag, if any."""
+        rows = await self._read("read a flag's case", "SELECT * FROM cases WHERE flag_id = ?", (flag_id,))
+        return self._case(rows[0]) if rows else None
+
     async def answer_case(self, guild_id: int, number: int, answered_by: int, answer: str) -> Case | None:
         """Mark an open case answered by `answered_by` (the answer is encrypted); None if it was not open."""
         require_id("answered_by", answered_by)

@@ -17,7 +17,7 @@ from bot import strings
 from bot.app import ConfidantBot
 from bot.cogs._cases_ui import AnswerCase, AnswerModal
 from bot.setup import GuildSetup, is_moderator, report_setup_problem, resolve_setup
-from models.records import Case, CaseKind, CaseStatus, Via
+from models.records import Case, CaseKind, CaseStatus, Flag, Via
 
 log = logging.getLogger(__name__)
 
@@ -58,14 +58,27 @@ class CasesCog(commands.Cog, name="Cases"):
         reply = strings.QUESTION_RECEIVED if posted is not None else strings.QUESTION_SAVED_NO_CHANNEL
         await interaction.edit_original_response(content=reply)
 
+    async def open_case_for_flag(
+        self, guild: discord.Guild, setup: GuildSetup, flag: Flag, moderator: discord.Member, text: str
+    ) -> Case:
+        """Open a case from a flag (its text is the masked flag) and post it to the cases channel."""
+        case = await self.bot.store.open_case(guild.id, CaseKind.FLAG, moderator.id, text, flag_id=flag.id)
+        log.info("Moderator %s opened case #%d from flag %d in guild %s", moderator.id, case.number, flag.id, guild.id)
+        if await self._post_case(setup, case) is None:
+            await report_setup_problem(self.bot, guild, setup, "no-cases", strings.SETUP_NO_CASES)
+        return case
+
     async def _post_case(self, setup: GuildSetup, case: Case) -> discord.Message | None:
         channel = setup.cases_channel
         if channel is None:
             return None
         view = discord.ui.View(timeout=None)
-        view.add_item(AnswerCase(case.guild_id, case.number))
+        if case.kind is CaseKind.QUESTION:
+            view.add_item(AnswerCase(case.guild_id, case.number))
+            content = strings.CASE_QUESTION.format(number=case.number, member=f"<@{case.member_id}>")
+        else:
+            content = strings.CASE_FROM_FLAG.format(number=case.number, member=f"<@{case.member_id}>")
         embed = discord.Embed(description=case.text, colour=EMBED_COLOUR)
-        content = strings.CASE_QUESTION.format(number=case.number, member=f"<@{case.member_id}>")
         try:
             message = await channel.send(
                 content, embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none()
