@@ -118,6 +118,40 @@ async def _onboarding_scenes(fake: FakeDiscord, group: Guild, show: Transcript) 
     show.note("cal now has the Member role too.")
 
 
+async def _flagging_scenes(fake: FakeDiscord, group: Guild, alice: User, dana: User, show: Transcript) -> None:
+    """A member posts a phone number and a friend's workplace; the queue shows it masked; a moderator removes it."""
+    show.scene("A member shares a phone number and a friend's workplace")
+    text = (
+        "anyone who wants to talk, my number is 07700 900123. my friend Jess Miller works at the Tesco on Kirkstall "
+        "Road and she gets it too"
+    )
+    show.said("#group-chat", "alice", text)
+    posted = await fake.user_message(group.channel("group-chat"), alice, text)
+    flag = await fake.wait_for_message(group.channel("mod-queue"), predicate=lambda m: not m.ephemeral, timeout=15)
+    show.note("Confidant scanned the message off the event loop and posted a flag to #mod-queue, every detail masked:")
+    show.message("#mod-queue", "Confidant", flag)
+    nudge = await fake.wait_for_message(to=alice)
+    show.note("alice gets a private, kind note that names the kinds of detail and never quotes them:")
+    show.message("DM", "Confidant", nudge)
+
+    show.scene("A moderator reveals the message, then removes it")
+    reveal = next(c for c in flag.custom_ids() if ":reveal:" in c)
+    show.said("#mod-queue", "dana", "presses [ Reveal ]")
+    shown = await (await fake.click(flag, reveal, dana)).wait_message()
+    show.message("#mod-queue", "Confidant", shown, dana)
+    show.note("Only dana saw the original; the reveal is in the audit log and on the flag.")
+    remove = next(c for c in flag.custom_ids() if ":remove:" in c)
+    show.said("#mod-queue", "dana", "presses [ Remove ]")
+    done = await (await fake.click(flag, remove, dana)).wait_followup()
+    show.message("#mod-queue", "Confidant", done, dana)
+    returned = await fake.wait_for_message(to=alice)
+    show.note("Before deleting the message, Confidant gave alice her words back, so nothing she wrote is lost:")
+    show.message("DM", "Confidant", returned)
+    await fake.wait_for(lambda: fake.state.messages[posted.id].deleted, what="the message to be removed")
+    show.note("The message is gone from #group-chat, and the flag now says who removed it:")
+    show.message("#mod-queue", "Confidant", fake.state.messages[flag.id])
+
+
 async def _answer_check(fake: FakeDiscord, message: Message, user: User) -> Message:
     """Answer every remaining question of the check correctly; return the message offering I agree."""
     quiz = default_quiz()
@@ -144,12 +178,17 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
             )
             alice = fake.add_user("alice")
             fake.add_member(group, alice, roles=[group.role("Member")])
+            dana = fake.add_user("dana")
+            fake.add_member(group, dana, roles=[group.role("Member"), group.role("Moderators")])
             setup = GuildConfig(
                 id=group.id,
                 member_role="Member",
                 moderator_role="Moderators",
                 gate_channel="welcome",
+                mod_queue_channel="mod-queue",
+                cases_channel="cases",
                 log_channel="mod-log",
+                monitored_channels=("Group",),
             )
             bot = create_bot(Config(storage=storage, guild=(setup,)), guild_ready_timeout=0.05)
 
@@ -183,6 +222,7 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
                     "working after a restart because its id carries all it needs."
                 )
                 await _onboarding_scenes(fake, group, show)
+                await _flagging_scenes(fake, group, alice, dana, show)
             show.scene("The bot shuts down")
             show.note("Discord connection closed; database writes finished and the database closed. Demo complete.")
     return 0

@@ -376,7 +376,7 @@ HELD = (
 REMOVED_TITLE = "Your message in #{channel} was removed"
 REMOVED = (
     "Hi {name} — a moderator of **{guild}** removed your message in #{channel} because it included {kinds}. Here is "
-    "your text, so nothing is lost. If you think this was a mistake, reply to the moderators with `/report` or DM me."
+    "your text, so nothing is lost. If you think this was a mistake, you're welcome to ask a moderator."
 )
 REMOVED_WARNED = (
     "Hi {name} — a moderator of **{guild}** removed your message in #{channel} because it included {kinds}, and "

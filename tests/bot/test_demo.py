@@ -7,7 +7,7 @@ from rules.agreement import default_agreement
 
 
 async def test_demo_runs_every_scene_and_exits_0():
-    """The demo connects, answers /confidentiality privately, onboards two newcomers and shuts down cleanly."""
+    """The demo connects, answers /confidentiality, onboards two newcomers, flags and removes, shuts down cleanly."""
     out = io.StringIO()
     assert await run_demo(out) == 0
     transcript = out.getvalue()
@@ -20,13 +20,18 @@ async def test_demo_runs_every_scene_and_exits_0():
         "== She answers the comprehension check",
         "== She accepts and gets the member role",
         "== A newcomer with closed DMs is greeted in a private thread",
+        "== A member shares a phone number and a friend's workplace",
+        "== A moderator reveals the message, then removes it",
         "== The bot shuts down",
     ]
-    assert "slash commands: /agreement, /confidentiality" in " ".join(transcript.split())
+    assert "/agreement, /confidentiality" in " ".join(transcript.split())
     assert "Confidant (only alice sees this):" in transcript
     assert default_agreement().summary.splitlines()[0][:40] in transcript
     assert "[ Read the whole agreement ]" in transcript
     assert "[ I agree ]  [ I have a question ]  [ Decline ]" in transcript
     assert "bea now has the Member role" in transcript and "cal now has the Member role" in transcript
+    flag = transcript.split("[#mod-queue] Confidant:")[1].split("alice gets a private")[0]
+    assert "my number is [PHONE]" in flag and "900123" not in flag
+    assert "Removed by" in transcript and "Revealed 1× — last by dana" in transcript
     assert "Confidant (only cal sees this):" in transcript
     assert "Question 1 of" in transcript and "Not quite" in transcript and "press **I agree**" in transcript
