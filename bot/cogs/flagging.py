@@ -357,9 +357,10 @@ class FlaggingCog(commands.Cog, name="Flagging"):
     async def _status_text(self, flag: Flag) -> str:
         moderator = "" if flag.decided_by is None else f"<@{flag.decided_by}>"
         case = await self.bot.store.case_for_flag(flag.id) if flag.status is FlagStatus.CASE_OPENED else None
-        return strings.FLAG_STATUS_TEXT[flag.status].format(
-            moderator=moderator, case="?" if case is None else case.number
-        )
+        template = strings.FLAG_STATUS_TEXT[flag.status]
+        if flag.source is FlagSource.FORWARD and flag.status is FlagStatus.REMOVED:
+            template = strings.FLAG_STATUS_FORWARD_REMOVED
+        return template.format(moderator=moderator, case="?" if case is None else case.number)
 
     async def _retry_tick(self) -> None:
         """Post flags that could not be posted, and purge the texts of flags decided long ago."""

@@ -9,6 +9,7 @@ from bot.fakediscord import FakeDiscord, Guild, User
 from models.crypto import FieldCipher
 from models.records import AuditAction, BreachSource, CaseKind, FlagStatus, GuildSettings
 from models.store import Store
+from rules.detection import ProtectedTerms
 from tests.conftest import confidant
 
 PHONE_AND_FRIEND = "call me on 07700 900123, my friend Jess Miller works at the Tesco on Kirkstall Road"
@@ -315,3 +316,39 @@ async def test_a_flag_waits_for_a_missing_queue_and_is_posted_later(fake, guild,
         await bot.get_cog("Flagging")._retry_tick()
         post = await fake.wait_for_message(guild.channel("mod-queue"))
         assert "[EMAIL]" in post.text
+
+
+async def test_a_members_protected_term_is_flagged_high_and_they_are_told_privately(
+    fake, guild, alice, flag_config, key
+):
+    bob = fake.add_user("bob")
+    fake.add_member(guild, bob, roles=[guild.role("Member")])
+    async with Store.open(flag_config.storage.path, FieldCipher([key])) as store:
+        digest = ProtectedTerms(await store.protection_salt()).digest("Rob Quillfeather")
+        await store.add_protected_term(bob.id, digest, "PERSON")
+    async with fake.running(confidant(flag_config)):
+        _, post = await flagged(fake, guild, alice, "i think i know rob quillfeather from somewhere")
+        assert "[PERSON]" in post.text and "high risk" in post.text
+        assert "bob" not in post.text and str(bob.id) not in post.text
+        told = await fake.wait_for_message(to=bob)
+        assert "Something you asked me to protect" in told.text and "quillfeather" not in told.text.lower()
+        await fake.wait_for_message(to=alice)
+        # bob's own message with his own term raises nothing.
+        own = await fake.user_message(guild.channel("group-chat"), bob, "rob quillfeather here, hi all")
+        await flagged(fake, guild, alice, EMAIL)
+    assert await stored(flag_config, key, guild, own.id) is None
+
+
+async def test_a_forward_out_of_the_group_can_be_removed_with_the_forwarder_told_why(
+    fake, guild, alice, flag_config, key
+):
+    await settings(flag_config, key, guild, remove_forwards=True)
+    async with fake.running(confidant(flag_config)):
+        original = await fake.user_message(guild.channel("group-chat"), alice, CLEAN)
+        forward = await fake.user_message(guild.channel("general"), alice, forward_of=original)
+        told = await fake.wait_for_message(to=alice)
+        assert "forwarded a message" in told.text and "removed" in told.text
+        await fake.wait_for(lambda: fake.state.messages[forward.id].deleted)
+        post = await fake.wait_for_message(guild.channel("mod-queue"))
+        await fake.wait_for(lambda: "Forward removed by" in fake.state.messages[post.id].text)
+    assert (await stored(flag_config, key, guild, forward.id)).status is FlagStatus.REMOVED
