@@ -300,7 +300,7 @@ FLAG_STATUS_TEXT = {
     "gone": "The author deleted the message",
     "edited": "The author edited the details out",
 }
-FLAG_FORWARD_NOTE = "Forwarded from {source} into {channel}, which is not a confidential channel."
+FLAG_STATUS_FORWARD_REMOVED = "Forward removed by {moderator}; the forwarder was told why"
 FLAG_BUTTON_REVEAL = "Reveal"
 FLAG_BUTTON_DISMISS = "Not identifying"
 FLAG_BUTTON_REMOVE = "Remove"
