@@ -39,6 +39,7 @@ def intents() -> discord.Intents:
     wanted = discord.Intents.default()  # guilds, guild and DM messages, reactions, …
     wanted.members = True  # joins, leaves and Rules Screening's `pending` flag
     wanted.message_content = True  # reading messages for identifying details
+    wanted.auto_moderation_execution = True  # messages our AutoMod rule blocked (/flags automod); not privileged
     return wanted
 
 

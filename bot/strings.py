@@ -417,6 +417,33 @@ FLAG_SETTINGS = (
     "Original text of decided flags kept for **{flag_text_days}** days"
 )
 
+# --- flagging: /flags automod (the pre-send layer) ------------------------------------------------------------------
+AUTOMOD_RULE_NAME = "Confidant: phone numbers and e-mail addresses"  # shown in Server Settings → AutoMod
+# Shown by Discord to a member whose message was blocked (at most 150 characters).
+AUTOMOD_BLOCK_MESSAGE = (
+    "This group keeps phone numbers and e-mail addresses out of chat. Your message wasn't posted; "
+    "I've sent you its text."
+)
+AUTOMOD_ON = (
+    "AutoMod is on: Discord now stops messages with a phone number or an e-mail address before they're posted"
+    "{exempt}. The author gets their text back privately, and each one shows up in the flag queue."
+)
+AUTOMOD_ON_EXEMPT = " (the {role} role is exempt)"
+AUTOMOD_ALREADY_ON = "AutoMod is already on here: Confidant's rule is installed, nothing changed."
+AUTOMOD_OFF = "AutoMod is off: Confidant's rule is removed. Messages are still scanned after they're posted."
+AUTOMOD_ALREADY_OFF = "AutoMod is already off here: Confidant has no rule installed."
+AUTOMOD_NO_PERMISSION = (
+    "I need the **Manage Server** permission to install or remove AutoMod rules. Give my role Manage Server "
+    "(Server Settings → Roles), then try again."
+)
+AUTOMOD_FAILED = "Discord refused the AutoMod change (HTTP {status}: {reason}). Nothing changed on my side."
+AUTOMOD_BLOCKED_TITLE = "Your message in #{channel} wasn't posted"
+AUTOMOD_BLOCKED = (
+    "Hi {name} — AutoMod in **{guild}** stopped your message because it seemed to include {kinds}, which this "
+    "group keeps out of chat. Here it is, so nothing is lost: you can post it again without that detail. "
+    "The moderators were told, without the detail shown."
+)
+
 # --- errors -------------------------------------------------------------------------------------------------------
 ERROR_APOLOGY = (
     "Sorry — something went wrong on our side and that didn't work. Nothing you wrote was shared. "
@@ -449,6 +476,8 @@ CMD_FLAGS_SETTING_OPTIONS = {
     "remove_forwards": "Remove messages forwarded out of monitored channels.",
     "flag_text_days": "Days a decided flag keeps the original text (for Reveal).",
 }
+CMD_FLAGS_AUTOMOD = "Admins: have Discord block phone numbers and e-mails before they're posted."
+CMD_FLAGS_AUTOMOD_STATE = "on installs Confidant's AutoMod rule; off removes it."
 CMD_CONFIDENTIALITY = "Show the group's key confidentiality rules (only you see the answer)."
 CMD_AGREEMENT = "The group's confidentiality agreement."
 CMD_AGREEMENT_SHOW = "Read the group's whole confidentiality agreement (only you see it)."

@@ -7,10 +7,12 @@ Moderators act with the buttons under the flag; each press is checked server-sid
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -18,6 +20,7 @@ from discord.ext import commands, tasks
 
 from bot import strings
 from bot.app import ConfidantBot
+from bot.cogs import _automod
 from bot.cogs._flagging_ui import FlagButton, NudgeButton, flag_view, nudge_view
 from bot.delivery import send_privately
 from bot.setup import GuildSetup, is_moderator, report_setup_problem, resolve_setup
@@ -101,6 +104,7 @@ class FlaggingCog(commands.Cog, name="Flagging"):
         self.retry_loop = tasks.loop(seconds=retry_seconds)(self._retry_tick)
         self.retry_loop.before_loop(self.bot.wait_until_ready)
         self._protected_notices: dict[int, float] = {}
+        self._automod_lock = asyncio.Lock()
 
     async def cog_load(self) -> None:
         """Register the persistent buttons and start the periodic retry of unposted flags."""
@@ -153,6 +157,27 @@ class FlaggingCog(commands.Cog, name="Flagging"):
         if closed is not None:
             log.info("Flag %d closed: its message was deleted", flag.id)
             await self._refresh(closed)
+
+    @commands.Cog.listener()
+    async def on_automod_action(self, execution: discord.AutoModAction) -> None:
+        """Our AutoMod rule blocked a message: flag it in the queue and give its author the text back."""
+        guild = execution.guild
+        if guild is None or not await _automod.is_ours(self.bot, execution):
+            return
+        async with self.bot.working():
+            setup = await self.setup_of(guild)
+            flag = await _automod.record(self.bot, execution)
+            await self._publish(flag, guild, setup)
+            if not execution.content:
+                return  # without the message content intent there is nothing to give back
+            member = guild.get_member(execution.user_id)
+            intro = strings.AUTOMOD_BLOCKED.format(
+                name=member.display_name if member else "there", guild=guild.name, kinds=kinds_of(flag.labels)
+            )
+            channel = guild.get_channel_or_thread(flag.channel_id)
+            title = strings.AUTOMOD_BLOCKED_TITLE.format(channel=getattr(channel, "name", "?"))
+            if not await self._give_text_back(flag, guild, setup, title, intro):
+                log.info("Could not give the author of flag %d their blocked text privately", flag.id)
 
     def _monitored(self, channel: object, setup: GuildSetup) -> bool:
         """Whether the channel (or the channel or category a thread or channel sits in) is monitored."""
@@ -552,6 +577,8 @@ class FlaggingCog(commands.Cog, name="Flagging"):
     async def _remove(
         self, flag: Flag, guild: discord.Guild, setup: GuildSetup, moderator: discord.Member, action: str
     ) -> str:
+        if flag.source is FlagSource.AUTOMOD and flag.message_id is None and action == "warn":
+            return await self._warn_blocked(flag, guild, moderator)
         channel = guild.get_channel_or_thread(flag.channel_id)
         if channel is None or flag.message_id is None:
             return strings.FLAG_GONE
@@ -582,6 +609,15 @@ class FlaggingCog(commands.Cog, name="Flagging"):
             await self.bot.store.record_breach(guild.id, flag.author_id, BreachSource.FLAG, flag.id, moderator.id)
         await self._refresh(decided)
         return (strings.FLAG_WARNED if warn else strings.FLAG_REMOVED).format(id=flag.id)
+
+    async def _warn_blocked(self, flag: Flag, guild: discord.Guild, moderator: discord.Member) -> str:
+        """Warn on a message AutoMod blocked: nothing to remove (its author has the text); record the breach."""
+        decided = await self._decide(flag, FlagStatus.WARNED, moderator)
+        if isinstance(decided, str):
+            return decided
+        await self.bot.store.record_breach(guild.id, flag.author_id, BreachSource.FLAG, flag.id, moderator.id)
+        await self._refresh(decided)
+        return strings.FLAG_WARNED.format(id=flag.id)
 
     async def _ask_edit(
         self, flag: Flag, guild: discord.Guild, setup: GuildSetup, moderator: discord.Member, action: str
@@ -755,6 +791,19 @@ class FlaggingCog(commands.Cog, name="Flagging"):
             lines.append(strings.STATS_LINE.format(label=row.label, flags=row.flags, confirmed=row.confirmed,
                                                    dismissed=row.dismissed, precision=precision))  # fmt: skip
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
+
+    @flags.command(name="automod", description=strings.CMD_FLAGS_AUTOMOD)
+    @app_commands.describe(state=strings.CMD_FLAGS_AUTOMOD_STATE)
+    async def automod(self, interaction: discord.Interaction, state: Literal["on", "off"]) -> None:
+        """Admins: the pre-send layer; Discord's AutoMod blocks phone numbers and e-mails before they're posted."""
+        guild = await self._moderator_guild(interaction, admin=True)
+        if guild is None:
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await _automod.switch(
+            self.bot, guild, await self.setup_of(guild), interaction.user.id, on=state == "on", lock=self._automod_lock
+        )
+        await interaction.followup.send(reply, ephemeral=True)
 
     @flags.command(name="settings", description=strings.CMD_FLAGS_SETTINGS)
     @app_commands.describe(**strings.CMD_FLAGS_SETTING_OPTIONS)
