@@ -505,6 +505,9 @@ class Store(FlagQueries, BreachQueries, TermQueries, Queries):
         self._lock = asyncio.Lock()
         self._writes: set[asyncio.Task[Any]] = set()
         self._closing: asyncio.Task[None] | None = None
+        # Guild settings are read for every message scanned; this process is their only writer, so they are kept
+        # here after the first read and replaced on every save.
+        self._settings: dict[int, GuildSettings] = {}
 
     @classmethod
     def open(
@@ -637,12 +640,15 @@ class Store(FlagQueries, BreachQueries, TermQueries, Queries):
     async def get_guild_settings(self, guild_id: int) -> GuildSettings:
         """Return the guild's settings, with defaults for anything it never set."""
         require_id("guild_id", guild_id)
+        cached = self._settings.get(guild_id)
+        if cached is not None:
+            return cached
         rows = await self._read(
             "read guild settings", "SELECT settings FROM guild_settings WHERE guild_id = ?", (guild_id,)
         )
-        if not rows:
-            return GuildSettings()
-        return _settings_from_json(guild_id, rows[0]["settings"])
+        settings = _settings_from_json(guild_id, rows[0]["settings"]) if rows else GuildSettings()
+        self._settings.setdefault(guild_id, settings)
+        return self._settings[guild_id]
 
     async def save_guild_settings(self, guild_id: int, settings: GuildSettings) -> None:
         """Replace the guild's settings (only values that differ from the defaults are stored)."""
@@ -655,6 +661,7 @@ class Store(FlagQueries, BreachQueries, TermQueries, Queries):
             "ON CONFLICT (guild_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at",
             params,
         )
+        self._settings[guild_id] = settings
 
     # -- audit log -----------------------------------------------------------------------------------------
 
