@@ -119,6 +119,7 @@ class GuildConfig:
     id: int
     member_role: Ref | None = None
     moderator_role: Ref | None = None
+    lead_role: Ref | None = None
     gate_channel: Ref | None = None
     mod_queue_channel: Ref | None = None
     cases_channel: Ref | None = None

@@ -18,7 +18,7 @@ from models.store import Store
 if TYPE_CHECKING:
     from bot.app import ConfidantBot
 
-__all__ = ["GuildSetup", "is_moderator", "report_setup_problem", "resolve_setup"]
+__all__ = ["GuildSetup", "is_lead", "is_moderator", "report_setup_problem", "resolve_setup"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ class GuildSetup:
 
     member_role: discord.Role | None = None
     moderator_role: discord.Role | None = None
+    lead_role: discord.Role | None = None
     gate_channel: discord.TextChannel | None = None
     mod_queue_channel: discord.TextChannel | None = None
     cases_channel: discord.TextChannel | None = None
@@ -49,6 +50,7 @@ async def resolve_setup(guild: discord.Guild, store: Store, config: Config) -> G
     return GuildSetup(
         member_role=find_role(guild, ref("member_role")),
         moderator_role=find_role(guild, ref("moderator_role")),
+        lead_role=find_role(guild, ref("lead_role")),
         gate_channel=find_text_channel(guild, ref("gate_channel")),
         mod_queue_channel=find_text_channel(guild, ref("mod_queue_channel")),
         cases_channel=find_text_channel(guild, ref("cases_channel")),
@@ -62,6 +64,11 @@ def is_moderator(member: discord.Member, setup: GuildSetup) -> bool:
     if member.guild_permissions.manage_guild:
         return True
     return setup.moderator_role is not None and setup.moderator_role in member.roles
+
+
+def is_lead(member: discord.Member, setup: GuildSetup) -> bool:
+    """Whether `member` may unmask anonymous reporters: the configured lead role only (not even Manage Server)."""
+    return setup.lead_role is not None and setup.lead_role in member.roles
 
 
 def find_role(guild: discord.Guild, ref: Ref | None) -> discord.Role | None:

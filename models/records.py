@@ -16,12 +16,16 @@ __all__ = [
     "AuditEntry",
     "AuthorAnswer",
     "Breach",
+    "BreachAction",
     "BreachSource",
     "Case",
+    "CaseEvent",
+    "CaseEventKind",
     "CaseKind",
     "CaseStatus",
     "Consent",
     "Decision",
+    "Evidence",
     "Flag",
     "FlagSource",
     "FlagSpan",
@@ -33,6 +37,7 @@ __all__ = [
     "OnboardingState",
     "ProtectedTerm",
     "Recorded",
+    "ReportCategory",
     "TermKind",
     "Via",
     "require_id",
@@ -55,11 +60,15 @@ MAX_GRACE_DAYS = 365  # the longest grace period a guild may set after publishin
 MAX_HOURS = 8760  # a year: the longest reminder or removal delay a guild may set
 _HOUR_SETTINGS = ("reminder_hours", "removal_hours", "decline_removal_hours")
 _ROLE_AND_CHANNEL_SLOTS = (
-    "member_role", "moderator_role", "gate_channel", "mod_queue_channel", "cases_channel", "log_channel",
+    "member_role", "moderator_role", "lead_role", "gate_channel", "mod_queue_channel", "cases_channel", "log_channel",
 )  # fmt: skip
 _FLAG_SWITCHES = ("scan_moderators", "nudge_authors", "auto_hold", "remove_forwards")
 _RISK_SETTINGS = ("flag_threshold", "newcomer_threshold", "nudge_min_risk")
-_COUNT_SETTINGS = {"newcomer_days": 365, "nudge_cooldown_minutes": 10080, "flag_text_days": 3650}
+_COUNT_SETTINGS = {
+    "newcomer_days": 365, "nudge_cooldown_minutes": 10080, "flag_text_days": 3650,
+    "report_limit_per_day": 100, "report_retention_days": 3650,
+}  # fmt: skip
+SUPPORT_RESOURCES_LIMIT = 1500
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,7 @@ class GuildSettings:
 
     member_role: int | None = None
     moderator_role: int | None = None
+    lead_role: int | None = None  # may unmask anonymous reporters
     gate_channel: int | None = None
     mod_queue_channel: int | None = None
     cases_channel: int | None = None
@@ -103,6 +113,12 @@ class GuildSettings:
     automod_rules: tuple[int, ...] = ()
     # Days after a moderator's decision until a flag's original text is purged.
     flag_text_days: int = 30
+    # -- reports: most breach reports one member may file in a day.
+    report_limit_per_day: int = 5
+    # Days after a case closes until its evidence and the reporter's identity are purged (the outcome stays).
+    report_retention_days: int = 90
+    # Support resources that moderators may send to members affected by a breach (None: the neutral default).
+    support_resources: str | None = None
 
     def __post_init__(self) -> None:
         """Validate every id and flag, and normalise `monitored_channels` to a tuple."""
@@ -133,6 +149,9 @@ class GuildSettings:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= high:
                 raise ValueError(f"{name} must be a whole number from 0 to {high}, got {value!r}")
+        resources = self.support_resources
+        if resources is not None and (not isinstance(resources, str) or len(resources) > SUPPORT_RESOURCES_LIMIT):
+            raise ValueError(f"support_resources must be text of at most {SUPPORT_RESOURCES_LIMIT} characters")
         for field in fields(self):
             if field.name in _ROLE_AND_CHANNEL_SLOTS:
                 require_id(field.name, getattr(self, field.name), optional=True)
@@ -296,11 +315,53 @@ class CaseKind(enum.StrEnum):
 
 
 class CaseStatus(enum.StrEnum):
-    """Where a case stands."""
+    """Where a case stands: open → acknowledged → (awaiting the reporter) → resolved or dismissed.
+
+    Questions go open → answered; `closed` is kept for cases closed before reports existed.
+    """
 
     OPEN = "open"
     ANSWERED = "answered"
+    ACKNOWLEDGED = "acknowledged"
+    AWAITING = "awaiting"  # a moderator asked the reporter something and waits for the answer
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
     CLOSED = "closed"
+
+    @property
+    def closed(self) -> bool:
+        """Whether the case is finished."""
+        return self in (CaseStatus.ANSWERED, CaseStatus.RESOLVED, CaseStatus.DISMISSED, CaseStatus.CLOSED)
+
+
+class ReportCategory(enum.StrEnum):
+    """What a breach report is about."""
+
+    SHARED_OUTSIDE = "shared_outside"  # shared outside the group
+    RECORDING = "recording"  # a screenshot or recording
+    OUTED = "outed"  # outed or identified me
+    CONTACTED = "contacted"  # contacted me off-platform
+    OTHER = "other"
+
+
+class BreachAction(enum.StrEnum):
+    """What the moderators did about a breach when resolving a case."""
+
+    NONE = "none"
+    WARNING = "warning"
+    TIMEOUT = "timeout"
+    REMOVAL = "removal"
+
+
+class CaseEventKind(enum.StrEnum):
+    """One entry of a case's timeline."""
+
+    NOTE = "note"  # a moderator's internal note
+    ASKED = "asked"  # moderators asked the reporter (relayed)
+    REPLY = "reply"  # the reporter answered (relayed)
+    STATUS = "status"  # the status changed
+    UNMASKED = "unmasked"  # a lead saw the reporter's identity
+    BLOCKED = "blocked"  # the reporter was blocked from reporting
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +383,56 @@ class Case:
     answered_by: int | None = None
     answered_at: datetime | None = None
     flag_id: int | None = None
+    category: ReportCategory | None = None
+    share_name: bool = False  # the reporter let moderators see their name
+    thread_id: int | None = None  # the case's thread in the cases channel
+    delivered_at: datetime | None = None  # when it reached the cases channel (None: waiting in the outbox)
+    attempts: int = 0  # failed deliveries so far
+    next_attempt_at: datetime | None = None
+    subject_id: int | None = None  # the member the breach was by, once a moderator named them
+    action: BreachAction | None = None
+    outcome: str | None = None  # the moderators' record of the outcome (decrypted)
+    reporter_note: str | None = None  # what the reporter was told on closing (decrypted)
+    closed_by: int | None = None
+    closed_at: datetime | None = None
+    purged_at: datetime | None = None  # evidence and reporter identity removed under retention
+
+    @property
+    def alias(self) -> str:
+        """How moderators refer to an anonymous reporter."""
+        return f"Reporter A-{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    """One entry of a case's timeline; `text` is decrypted (None for bare status changes)."""
+
+    id: int
+    case_id: int
+    actor_id: int
+    kind: CaseEventKind
+    created_at: datetime
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A message snapshotted as evidence when a report was filed (or a link the bot could not read).
+
+    `content` and `attachments` are decrypted; `readable` is False for a link kept only as a link.
+    """
+
+    link: str
+    readable: bool
+    channel_id: int | None = None
+    message_id: int | None = None
+    author_id: int | None = None
+    content: str | None = None
+    attachments: tuple[str, ...] = ()
+    posted_at: datetime | None = None
+    id: int | None = None
+    case_id: int | None = None
+    captured_at: datetime | None = None
 
 
 # --- flags --------------------------------------------------------------------------------------------------------

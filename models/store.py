@@ -31,6 +31,7 @@ import aiosqlite
 from models._queries import Queries
 from models._queries import from_unix as _time
 from models.breaches import BreachQueries
+from models.cases import CaseQueries
 from models.crypto import FieldCipher
 from models.errors import (
     BackupFailed,
@@ -50,9 +51,6 @@ from models.records import (
     AgreementVersion,
     AuditAction,
     AuditEntry,
-    Case,
-    CaseKind,
-    CaseStatus,
     Consent,
     Decision,
     GuildSettings,
@@ -484,7 +482,7 @@ class StoreOpener:
             await self._store.close()
 
 
-class Store(FlagQueries, BreachQueries, TermQueries, Queries):
+class Store(CaseQueries, FlagQueries, BreachQueries, TermQueries, Queries):
     """Owns all SQL: typed methods take and return records, never rows.
 
     Every write is one transaction that runs to its end even if its caller is cancelled, and `close()` waits
@@ -1186,103 +1184,6 @@ class Store(FlagQueries, BreachQueries, TermQueries, Queries):
 
         return _bits(await self._write("record a quiz answer", work))
 
-    # -- cases -------------------------------------------------------------------------------------------------
-
-    async def open_case(
-        self, guild_id: int, kind: CaseKind, member_id: int, text: str, *, flag_id: int | None = None
-    ) -> Case:
-        """Store a new open case with the guild's next number; `text` is encrypted on disk."""
-        require_id("guild_id", guild_id)
-        require_id("member_id", member_id)
-        if not text.strip():
-            raise ValueError("a case needs some text")
-        now = self._now()
-        token = self._cipher.encrypt(text)
-        params = (guild_id, CaseKind(kind).value, CaseStatus.OPEN.value, member_id, token, now, flag_id)
-
-        async def work(conn: aiosqlite.Connection) -> sqlite3.Row:
-            rows = await conn.execute_fetchall(
-                "INSERT INTO cases (guild_id, number, kind, status, member_id, text, created_at, updated_at, flag_id) "
-                "SELECT ?1, coalesce(max(number), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?6, ?7 FROM cases WHERE guild_id = ?1 "
-                "RETURNING *",
-                params,
-            )
-            return next(iter(rows))
-
-        return self._case(await self._write("open a case", work))
-
-    async def set_case_message(self, guild_id: int, number: int, channel_id: int, message_id: int) -> None:
-        """Remember the case's message in the cases channel."""
-        params = (channel_id, message_id, self._now(), guild_id, number)
-
-        await self._execute(
-            "record a case message",
-            "UPDATE cases SET channel_id = ?, message_id = ?, updated_at = ? WHERE guild_id = ? AND number = ?",
-            params,
-        )
-
-    async def case(self, guild_id: int, number: int) -> Case | None:
-        """Return one of the guild's cases by its number, decrypted."""
-        require_id("guild_id", guild_id)
-        rows = await self._read(
-            "read a case", "SELECT * FROM cases WHERE guild_id = ? AND number = ?", (guild_id, number)
-        )
-        return self._case(rows[0]) if rows else None
-
-    async def case_for_flag(self, flag_id: int) -> Case | None:
-        """Return the case opened from a flag, if any."""
-        rows = await self._read("read a flag's case", "SELECT * FROM cases WHERE flag_id = ?", (flag_id,))
-        return self._case(rows[0]) if rows else None
-
-    async def answer_case(self, guild_id: int, number: int, answered_by: int, answer: str) -> Case | None:
-        """Mark an open case answered by `answered_by` (the answer is encrypted); None if it was not open."""
-        require_id("answered_by", answered_by)
-        now = self._now()
-        params = (CaseStatus.ANSWERED.value, self._cipher.encrypt(answer), answered_by, now, now, guild_id, number)
-
-        async def work(conn: aiosqlite.Connection) -> sqlite3.Row | None:
-            rows = await conn.execute_fetchall(
-                "UPDATE cases SET status = ?, answer = ?, answered_by = ?, answered_at = ?, updated_at = ? "
-                "WHERE guild_id = ? AND number = ? AND status = 'open' RETURNING *",
-                params,
-            )
-            return next(iter(rows), None)
-
-        row = await self._write("answer a case", work)
-        return None if row is None else self._case(row)
-
-    async def reopen_case(self, guild_id: int, number: int) -> None:
-        """Undo `answer_case` when the answer could not be delivered: the case is open again, without an answer."""
-        params = (CaseStatus.OPEN.value, self._now(), guild_id, number, CaseStatus.ANSWERED.value)
-
-        await self._execute(
-            "reopen a case",
-            "UPDATE cases SET status = ?, answer = NULL, answered_by = NULL, answered_at = NULL, updated_at = ? "
-            "WHERE guild_id = ? AND number = ? AND status = ?",
-            params,
-        )
-
-    def _case(self, row: sqlite3.Row) -> Case:
-        """Build a Case from a cases row, decrypting its text and answer."""
-        answer = row["answer"]
-        return Case(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            number=row["number"],
-            kind=CaseKind(row["kind"]),
-            status=CaseStatus(row["status"]),
-            member_id=row["member_id"],
-            text=self._cipher.decrypt(row["text"], field="case text"),
-            channel_id=row["channel_id"],
-            message_id=row["message_id"],
-            answer=None if answer is None else self._cipher.decrypt(answer, field="case answer"),
-            answered_by=row["answered_by"],
-            answered_at=_time(row["answered_at"]),
-            created_at=datetime.fromtimestamp(row["created_at"], UTC),
-            updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
-            flag_id=row["flag_id"],
-        )
-
     # -- deletion ------------------------------------------------------------------------------------------
 
     async def delete_user_data(self, user_id: int, *, erase_consents_in: Collection[int] = ()) -> int:
@@ -1313,15 +1214,6 @@ class Store(FlagQueries, BreachQueries, TermQueries, Queries):
             cursor = await conn.execute("DELETE FROM onboarding WHERE user_id = ?", (user_id,))
             changed += cursor.rowcount
             cursor = await conn.execute("DELETE FROM quiz_progress WHERE user_id = ?", (user_id,))
-            changed += cursor.rowcount
-            # A member's questions are theirs: they go. A moderator's id on an answer is erased, the case kept.
-            cursor = await conn.execute(
-                "DELETE FROM cases WHERE member_id = ? AND kind = ?", (user_id, CaseKind.QUESTION.value)
-            )
-            changed += cursor.rowcount
-            cursor = await conn.execute(
-                "UPDATE cases SET answered_by = ? WHERE answered_by = ?", (ERASED_USER_ID, user_id)
-            )
             changed += cursor.rowcount
             cursor = await conn.execute(
                 "UPDATE agreement_drafts SET updated_by = ? WHERE updated_by = ?", (ERASED_USER_ID, user_id)

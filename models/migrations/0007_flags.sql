@@ -53,35 +53,3 @@ CREATE TABLE breaches (
 ) STRICT;
 
 CREATE INDEX breaches_member ON breaches (guild_id, member_id);
-
--- Cases may now be opened from a flag (kind 'flag', flag_id set). SQLite cannot change a CHECK in place, so the
--- table is rebuilt with the same rows.
-CREATE TABLE cases_new (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    guild_id    INTEGER NOT NULL,
-    number      INTEGER NOT NULL CHECK (number >= 1),
-    kind        TEXT NOT NULL CHECK (kind IN ('question', 'report', 'flag')),
-    status      TEXT NOT NULL CHECK (status IN ('open', 'answered', 'closed')),
-    member_id   INTEGER NOT NULL,
-    text        BLOB NOT NULL,
-    channel_id  INTEGER,
-    message_id  INTEGER,
-    answer      BLOB,
-    answered_by INTEGER,
-    answered_at INTEGER,
-    created_at  INTEGER NOT NULL,
-    updated_at  INTEGER NOT NULL,
-    flag_id     INTEGER REFERENCES flags (id) ON DELETE SET NULL,
-    UNIQUE (guild_id, number)
-) STRICT;
-
-INSERT INTO cases_new (id, guild_id, number, kind, status, member_id, text, channel_id, message_id, answer,
-                       answered_by, answered_at, created_at, updated_at)
-SELECT id, guild_id, number, kind, status, member_id, text, channel_id, message_id, answer,
-       answered_by, answered_at, created_at, updated_at
-FROM cases;
-
-DROP TABLE cases;
-ALTER TABLE cases_new RENAME TO cases;
-CREATE INDEX cases_guild_status ON cases (guild_id, status);
-CREATE INDEX cases_member ON cases (member_id);
