@@ -66,9 +66,22 @@ _FLAG_SWITCHES = ("scan_moderators", "nudge_authors", "auto_hold", "remove_forwa
 _RISK_SETTINGS = ("flag_threshold", "newcomer_threshold", "nudge_min_risk")
 _COUNT_SETTINGS = {
     "newcomer_days": 365, "nudge_cooldown_minutes": 10080, "flag_text_days": 3650,
-    "report_limit_per_day": 100, "report_retention_days": 3650,
+    "report_limit_per_day": 100, "report_retention_days": 3650, "strike_expiry_days": 3650,
 }  # fmt: skip
 SUPPORT_RESOURCES_LIMIT = 1500
+
+
+MAX_TIMEOUT_MINUTES = 40320  # Discord's longest timeout: 28 days
+
+
+def _is_strike_step(step: object) -> bool:
+    """Whether `step` is "warn", "remove" or "timeout:<minutes>" within Discord's limit."""
+    if step in ("warn", "remove"):
+        return True
+    if not isinstance(step, str) or not step.startswith("timeout:"):
+        return False
+    minutes = step.removeprefix("timeout:")
+    return minutes.isdigit() and 1 <= int(minutes) <= MAX_TIMEOUT_MINUTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +132,10 @@ class GuildSettings:
     report_retention_days: int = 90
     # Support resources that moderators may send to members affected by a breach (None: the neutral default).
     support_resources: str | None = None
+    # -- consequences: what the 1st, 2nd, … confirmed breach leads to ("warn", "timeout:<minutes>", "remove": removal
+    # proposed to the moderators); breaches beyond the last step repeat it. Breaches older than the expiry don't count.
+    strike_ladder: tuple[str, ...] = ("warn", "timeout:60", "timeout:1440", "remove")
+    strike_expiry_days: int = 180
 
     def __post_init__(self) -> None:
         """Validate every id and flag, and normalise `monitored_channels` to a tuple."""
@@ -155,6 +172,13 @@ class GuildSettings:
         for field in fields(self):
             if field.name in _ROLE_AND_CHANNEL_SLOTS:
                 require_id(field.name, getattr(self, field.name), optional=True)
+        ladder = self.strike_ladder
+        if not isinstance(ladder, tuple | list) or not ladder or not all(_is_strike_step(step) for step in ladder):
+            raise ValueError(
+                'strike_ladder must be a list of steps: "warn", "timeout:<minutes up to 40320>" or "remove", '
+                f"got {ladder!r}"
+            )
+        object.__setattr__(self, "strike_ladder", tuple(ladder))
         for name in ("monitored_channels", "automod_rules"):
             ids = getattr(self, name)
             if not isinstance(ids, tuple | list):
@@ -177,6 +201,8 @@ class AuditAction(enum.StrEnum):
     AGREEMENT_PUBLISHED = "agreement_published"
     ROLE_WITHHELD = "role_withheld"
     MEMBER_REMOVED = "member_removed"
+    UNMASK = "unmask"  # a lead saw an anonymous reporter's identity
+    REPORTER_BLOCKED = "reporter_blocked"  # a reporter was blocked (or unblocked) from filing reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -596,3 +622,7 @@ class Breach:
     ref: int | None
     confirmed_by: int
     created_at: datetime
+    reason: str | None = None  # decrypted
+    step: str | None = None  # the strike-ladder step it led to ("warn", "timeout:60", "remove")
+    removed_at: datetime | None = None  # taken back with /strike remove: no longer counts
+    removed_by: int | None = None

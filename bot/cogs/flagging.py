@@ -606,7 +606,10 @@ class FlaggingCog(commands.Cog, name="Flagging"):
             log.warning("Could not remove the message of flag %d: HTTP %s", flag.id, error.status)
             return strings.FLAG_CANNOT_DELETE.format(channel=channel.mention)
         if warn:
-            await self.bot.store.record_breach(guild.id, flag.author_id, BreachSource.FLAG, flag.id, moderator.id)
+            breach = await self.bot.store.record_breach(
+                guild.id, flag.author_id, BreachSource.FLAG, flag.id, moderator.id
+            )
+            self.bot.dispatch("breach_confirmed", breach)
         await self._refresh(decided)
         return (strings.FLAG_WARNED if warn else strings.FLAG_REMOVED).format(id=flag.id)
 
@@ -615,7 +618,8 @@ class FlaggingCog(commands.Cog, name="Flagging"):
         decided = await self._decide(flag, FlagStatus.WARNED, moderator)
         if isinstance(decided, str):
             return decided
-        await self.bot.store.record_breach(guild.id, flag.author_id, BreachSource.FLAG, flag.id, moderator.id)
+        breach = await self.bot.store.record_breach(guild.id, flag.author_id, BreachSource.FLAG, flag.id, moderator.id)
+        self.bot.dispatch("breach_confirmed", breach)
         await self._refresh(decided)
         return strings.FLAG_WARNED.format(id=flag.id)
 
