@@ -444,6 +444,303 @@ AUTOMOD_BLOCKED = (
     "The moderators were told, without the detail shown."
 )
 
+# --- consequences: the strike ladder ------------------------------------------------------------------------------
+BREACH_SOURCES = {
+    "flag": "a message a moderator removed for identifying details",
+    "case": "a breach report the moderators looked into",
+    "command": "a breach a moderator recorded",
+}
+STRIKE_THREAD_NAME = "A note for {name}"
+STRIKE_WARNING = (
+    "Hi {name} — the moderators of **{guild}** confirmed a breach of the group's confidentiality agreement ({why}). "
+    "This is a warning: strike {strike} of the group's ladder. Please re-read the agreement with `/agreement show`; "
+    "what people share in the group stays in the group."
+)
+STRIKE_TIMEOUT = (
+    "Hi {name} — the moderators of **{guild}** confirmed another breach of the group's confidentiality agreement "
+    "({why}). This is strike {strike}, so you're in a timeout for {duration}: you can read but not post. What "
+    "people share in the group stays in the group."
+)
+STRIKE_REMOVED = (
+    "Hi {name} — after repeated breaches of the confidentiality agreement of **{guild}**, the moderators have "
+    "removed you from the server. What you heard there stays confidential, even now."
+)
+STRIKE_PROPOSAL = (
+    "**Removal proposed** — {member} has {strike} confirmed breaches of the confidentiality agreement that still "
+    "count (the latest: {why}). The ladder's next step is removal. A moderator decides:"
+)
+STRIKE_CONFIRM_BUTTON = "Remove from the server"
+STRIKE_KEEP_BUTTON = "Don't remove"
+STRIKE_CONFIRMED = "Removed {member} from the server (they were {told})."
+STRIKE_TOLD = {True: "told why privately", False: "not reachable privately to be told why"}
+STRIKE_KEPT = "{moderator} decided not to remove {member}."
+STRIKE_DECIDED = "This proposal was already decided."
+STRIKE_MEMBER_GONE = "{member} is no longer in the server."
+STRIKE_CANNOT_TIMEOUT = (
+    "Strike {strike} for {member} calls for a timeout of {duration}, but I couldn't apply it: I need **Timeout "
+    "Members**, and my role must sit above theirs."
+)
+STRIKE_CANNOT_REMOVE = "I couldn't remove {member}: I need **Kick Members**, and my role must sit above theirs."
+STRIKE_ADDED = "Recorded a breach for {member}: strike {strike}, step **{step}**."
+STRIKE_STEPS = {"warn": "a private warning", "timeout": "a timeout of {duration}", "remove": "removal proposed"}
+STRIKE_REMOVED_OK = "Took back breach #{id} of {member}: it no longer counts."
+STRIKE_NONE_TO_REMOVE = "{member} has no breach #{id} that still counts."
+STRIKE_LIST_HEADER = "**Confirmed breaches of {member}** ({counting} counting; breaches expire after {days} days):"
+STRIKE_LIST_LINE = "#{id} · {when} · {why}{step}{state}"
+STRIKE_LIST_NONE = "{member} has no confirmed breaches."
+STRIKE_REASON_MAX = "Please keep the reason under {limit} characters."
+
+# --- reports: members -----------------------------------------------------------------------------------------------
+DM_MENU = (
+    "Hi — I'm Confidant, the confidentiality helper of the groups you share with me. Only you can see this "
+    "conversation. What would you like to do?"
+)
+DM_MENU_REPORT = "Report a breach"
+DM_MENU_ASK = "Ask the moderators"
+DM_MENU_DATA = "My data"
+DM_MENU_PROTECT = "Protect my identity"
+NO_SHARED_GROUP = (
+    "I can't find a group that uses me and that you're a member of, so there's nowhere to send this. If you think "
+    "that's wrong, please contact one of the group's moderators directly."
+)
+PICK_GROUP = "Which group is this about?"
+PICK_GROUP_PLACEHOLDER = "Choose the group"
+REPORT_MODAL_TITLE = "Report a confidentiality breach"
+REPORT_CATEGORY_LABEL = "What happened?"
+REPORT_CATEGORY_PLACEHOLDER = "Choose what kind of breach it was"
+REPORT_CATEGORIES = {
+    "shared_outside": "Something was shared outside the group",
+    "recording": "A screenshot or recording was taken",
+    "outed": "Someone outed or identified me",
+    "contacted": "Someone contacted me off-platform",
+    "other": "Something else",
+}
+REPORT_DETAILS_LABEL = "Tell us what happened"
+REPORT_DETAILS_PLACEHOLDER = "Who, where and when, as far as you know. Only the group's moderators will read it."
+REPORT_LINKS_LABEL = "Message links (optional, up to {limit})"
+REPORT_LINKS_PLACEHOLDER = "Right-click a message → Copy Message Link, and paste it here. One per line."
+REPORT_SHARE_LABEL = "May the moderators see your name?"
+REPORT_SHARE_DESCRIPTION = "By default they see you as an anonymous reporter, like “Reporter A-7”."
+REPORT_SHARE_NO = "No — keep me anonymous"
+REPORT_SHARE_YES = "Yes — they may see my name"
+REPORT_RECEIVED = (
+    "Thank you — your report was received as **case #{number}** in **{guild}**. Only the group's moderators can "
+    "see it, and {anonymity}. I'll tell you here when they look into it, and they may ask you something through me."
+)
+REPORT_ANONYMOUS = "they see you as an anonymous reporter, not by name"
+REPORT_NAMED = "you chose to let them see your name"
+REPORT_EVIDENCE_NOTE = "\nI kept a copy of {count} linked message(s) with your report, so deleting them won't lose it."
+REPORT_UNREADABLE_NOTE = (
+    "\n{count} link(s) I couldn't open (another server, a channel you or I can't read, or not a message link) are "
+    "kept with the report as links."
+)
+REPORT_EMPTY = "Your report was empty. Please describe what happened, in a few words at least."
+REPORT_TOO_LONG = (
+    "Your description is {length} characters long, and the form takes up to {limit}. Please shorten it by "
+    "{excess} characters and send it again. Here is what you wrote, so nothing is lost:"
+)
+REPORT_TOO_MANY_LINKS = (
+    "You gave {count} links; the form takes up to {limit}. Please keep the {limit} that matter most and send it "
+    "again. Here is what you wrote, so nothing is lost:"
+)
+REPORT_TRY_AGAIN = "Open the form again"
+REPORT_RATE_LIMITED = (
+    "You've sent {limit} reports to **{guild}** in the last day, which is as many as I can take from one person in "
+    "a day. Your earlier reports are all with the moderators. If something urgent has happened, please contact a "
+    "moderator directly — or send this report tomorrow."
+)
+REPORT_BLOCKED = (
+    "Sorry — your report cannot be taken here. Please contact a moderator of **{guild}** directly."
+)
+REPORT_LEFT_GROUP = "It looks like you're no longer a member of **{guild}**, so I can't take a report for it."
+REPORT_FORM_EXPIRED = "That form has expired. Please start again with `/report`."
+REPLY_RELAYED = "Thank you — I passed your answer to the moderators of **{guild}** (case #{number}), without your name."
+REPLY_RELAYED_NAMED = "Thank you — I passed your answer to the moderators of **{guild}** (case #{number})."
+REPLY_NOT_RELAYED = (
+    "Sorry — I couldn't pass your answer on to the moderators of **{guild}** (case #{number}) just now. Please send "
+    "it again in a little while. Here is what you wrote, so nothing is lost:"
+)
+REPLY_NO_TEXT = "I can only pass on written answers. Please type your answer to the moderators' question as a message."
+REPLY_WHICH_CASE = "The moderators are waiting for your answer on more than one report. Which one is this message for?"
+REPLY_WHICH_PLACEHOLDER = "Choose the report"
+REPLY_CASE_OPTION = "Case #{number} in {guild}"
+REPLY_CASE_GONE = "That report isn't waiting for an answer any more, so I didn't pass this message on."
+REPLY_MESSAGE_GONE = "I can't find the message you meant any more. Please send your answer again."
+MY_DATA_TITLE = "What Confidant keeps about you"
+MY_DATA = (
+    "• **Agreement answers**: {consents} (which version you accepted or declined, and when)\n"
+    "• **Questions you asked the moderators**: {questions}\n"
+    "• **Reports you filed**: {reports} (the group keeps them as its record)\n"
+    "• **Flags on your own messages**: {flags}\n"
+    "• **Protected terms**: {terms} (only a scrambled fingerprint, never the words)\n\n"
+    "Report texts, evidence and flagged text are stored encrypted. Flagged text and report evidence are deleted "
+    "after a set time."
+)
+PROTECT_EXPLAINED = (
+    "**Protect my identity** — tell me privately the words that would out you (your real name, employer, home "
+    "town, another handle). When anyone else writes one in a group that uses me, the moderators see it flagged, "
+    "without your name and without the words. I keep only a scrambled fingerprint of each, never the words.\n\n"
+    "Here in our DMs:\n"
+    "• `/protect add` — add one (a form asks for the words, so they never show in the command)\n"
+    "• `/protect list` — see what you've protected\n"
+    "• `/protect remove` — stop protecting one"
+)
+
+# --- cases: moderators ----------------------------------------------------------------------------------------------
+CASE_KIND_NAMES = {"report": "report", "question": "question", "flag": "flag"}
+CASE_CATEGORY_NAMES = {
+    "shared_outside": "shared outside the group",
+    "recording": "a screenshot or recording",
+    "outed": "outed or identified the reporter",
+    "contacted": "contacted the reporter off-platform",
+    "other": "other",
+}
+CASE_STATUS_NAMES = {
+    "open": "open",
+    "answered": "answered",
+    "acknowledged": "acknowledged",
+    "awaiting": "awaiting the reporter",
+    "resolved": "resolved",
+    "dismissed": "dismissed",
+    "closed": "closed",
+}
+CASE_ACTION_NAMES = {"none": "no action", "warning": "a warning", "timeout": "a timeout", "removal": "removal"}
+CASE_THREAD_NAME = "Case #{number} · {kind}"
+CASE_REPORT_HEADING = "**Case #{number} · report** — {category}. Only moderators can see this channel."
+CASE_FLAG_HEADING = "**Case #{number} · flag**, opened from a flag by {member}. Only moderators can see this channel."
+CASE_FROM_ANONYMOUS = "From: **{alias}** (anonymous: only a lead can unmask them)"
+CASE_FROM_NAMED = "From: {member} (they chose to share their name)"
+CASE_FROM_PURGED = "From: the reporter (identity purged under retention)"
+CASE_STATUS_LINE = "Status: **{status}**"
+CASE_UNMASKED_LINE = "Reporter unmasked by a lead {count}× (see the thread)"
+CASE_BLOCKED_LINE = "The reporter is blocked from filing reports."
+CASE_CLOSED_LINE = "{status} by {moderator}: {action}{subject}."
+CASE_CLOSED_SUBJECT = " for {member}"
+CASE_OUTCOME = "Outcome (moderators' record)"
+CASE_EVIDENCE_TITLE = "Evidence ({count})"
+CASE_EVIDENCE_ITEM = "**{index}.** {author} · {when} · [message]({link})\n{content}"
+CASE_EVIDENCE_FILES = "Attachments: {names}"
+CASE_EVIDENCE_UNREADABLE = "**{index}.** {link} — could not be read (kept as a link only)"
+CASE_EVIDENCE_EMPTY = "(no text)"
+CASE_EVIDENCE_PURGED = "Evidence purged under retention; the outcome is kept."
+CASE_BY_REPORTER = "the reporter"
+CASE_BUTTONS = {
+    "ack": "Acknowledge",
+    "ask": "Ask reporter",
+    "note": "Add note",
+    "resolve": "Resolve",
+    "dismiss": "Dismiss",
+    "unmask": "Unmask",
+    "block": "Block reporter",
+    "unblock": "Unblock reporter",
+}
+CASE_REPLY_BUTTON = "Reply"
+# In the case's thread (moderators only).
+CASE_THREAD_ACKNOWLEDGED = "Acknowledged by {moderator}."
+CASE_THREAD_ASKED = "**{moderator} asked the reporter** (relayed by the bot, without either name):\n>>> {question}"
+CASE_THREAD_ASK_FAILED = (
+    "{moderator} tried to ask the reporter, but I couldn't reach them (DMs closed and no gate channel)."
+)
+CASE_THREAD_REPLY = "**{who}:**\n>>> {text}"
+CASE_THREAD_NOTE = "**Note** by {moderator} (internal; the reporter never sees it):\n>>> {text}"
+CASE_THREAD_RESOLVED = "**Resolved** by {moderator}: {action}{subject}.\n**Outcome:** {outcome}"
+CASE_THREAD_DISMISSED = "**Dismissed** by {moderator}.\n**Why:** {outcome}"
+CASE_THREAD_UNMASKED = "Reporter unmasked by {lead}. (Only they saw who it is; this is recorded.)"
+CASE_THREAD_BLOCKED = "{moderator} blocked the reporter from filing reports. Their identity stays hidden."
+CASE_THREAD_UNBLOCKED = "{moderator} let the reporter file reports again."
+CASE_THREAD_REPORTER_TOLD = "The reporter was told."
+CASE_THREAD_REPORTER_NOT_TOLD = "I couldn't tell the reporter (DMs closed and no gate channel)."
+CASE_THREAD_SUPPORT_SENT = "{moderator} sent support resources to {member}."
+# Answers to the moderator who pressed a button (ephemeral).
+CASE_ACKNOWLEDGED = "Case #{number} is acknowledged."
+CASE_ASK_SENT = "Your question was sent to the reporter of case #{number}; their answer will appear in the thread."
+CASE_ASK_NOT_SENT = (
+    "I couldn't reach the reporter of case #{number}: their DMs are closed and there is no gate channel. "
+    "Nothing changed."
+)
+CASE_NOTE_ADDED = "Your note was added to case #{number}."
+CASE_RESOLVED = "Case #{number} is resolved."
+CASE_DISMISSED = "Case #{number} is dismissed."
+CASE_BREACH_RECORDED = " A confirmed breach by {member} was recorded ({action}); apply it with the strike ladder."
+CASE_NEEDS_MEMBER = "Please choose the member in breach when the action is {action} (or choose no action)."
+CASE_WRONG_STATUS = "Case #{number} is {status}, so that can't be done now."
+CASE_UNMASK_LEAD_ONLY = "Only members with the lead role can unmask a reporter."
+CASE_UNMASK_NONE = "Case #{number} has no reporter to unmask."
+CASE_UNMASKED = "The reporter of case #{number} is {member} (`{user_id}`). This was recorded, and shown in the case."
+CASE_UNMASK_PURGED = "The reporter's identity on case #{number} was purged under retention."
+CASE_BLOCKED = "The reporter of case #{number} can no longer file reports here. Press the button again to undo."
+CASE_UNBLOCKED = "The reporter of case #{number} can file reports again."
+CASE_REPORTER_TOLD = " The reporter was told privately."
+CASE_REPORTER_NOT_TOLD = " I couldn't tell the reporter (DMs closed and no gate channel)."
+CASE_REPORTER_SEND_SUPPORT = " Support resources were sent to them."
+# Forms.
+CASE_ASK_TITLE = "Ask the reporter of case #{number}"
+CASE_ASK_LABEL = "Your question (relayed without your name)"
+CASE_NOTE_TITLE = "Note on case #{number}"
+CASE_NOTE_LABEL = "Internal note (moderators only)"
+CASE_RESOLVE_TITLE = "Resolve case #{number}"
+CASE_RESOLVE_ACTION = "Action taken"
+CASE_RESOLVE_MEMBER = "Member in breach (needed unless no action)"
+CASE_RESOLVE_OUTCOME = "Outcome (the moderators' record)"
+CASE_RESOLVE_NOTE = "Note to the reporter (optional)"
+CASE_RESOLVE_SUPPORT = "Send the reporter support resources"
+CASE_DISMISS_TITLE = "Dismiss case #{number}"
+CASE_DISMISS_REASON = "Why (the moderators' record)"
+CASE_DISMISS_NOTE = "Note to the reporter (optional)"
+CASE_REPLY_TITLE = "Reply to the moderators (case #{number})"
+CASE_REPLY_LABEL = "Your answer"
+# To the reporter (privately, never naming a moderator).
+CASE_PRIVATE_THREAD_NAME = "A message from the moderators"
+REPORTER_ACKNOWLEDGED = (
+    "The moderators of **{guild}** have seen your report (case #{number}) and are looking into it. "
+    "I'll let you know here when anything changes."
+)
+REPORTER_ASKED = (
+    "The moderators of **{guild}** have a question about your report (case #{number}):\n>>> {question}\n\n"
+    "Press **Reply** to answer. I pass your answer on without showing them anything else."
+)
+REPORTER_RESOLVED = "Your report (case #{number}) to **{guild}** has been resolved.\n**From the moderators:** {note}"
+REPORTER_RESOLVED_DEFAULT = "Thank you for telling us. We've dealt with it."
+REPORTER_DISMISSED = (
+    "Your report (case #{number}) to **{guild}** was closed without action.\n**From the moderators:** {note}"
+)
+REPORTER_DISMISSED_DEFAULT = "Thank you for telling us. We looked into it and decided no action was needed."
+REPORTER_SUPPORT = "**If this has been hard, support is available:**\n{resources}"
+SUPPORT_DEFAULT = (
+    "You don't have to deal with this alone. Talk to someone you trust, or to your group's facilitator. If you're "
+    "in crisis, contact your local emergency number or a crisis line in your country (findahelpline.com lists "
+    "free, confidential helplines)."
+)
+SUPPORT_TO_MEMBER = "A message from the moderators of **{guild}**, sent privately to you:\n\n{resources}"
+REPLY_NOT_YOURS = "This button is for the member the moderators asked."
+REPLY_CASE_CLOSED = "Case #{number} is closed, so there's nothing to answer any more. Thank you."
+REPLY_SENT = "Thank you — your answer was passed to the moderators."
+REPLY_SAVED = "Thank you — your answer was saved, and the moderators will see it."
+# /case
+CASE_LIST_LINE = "**#{number}** · {kind} · {status} · opened {when}{pending}"
+CASE_LIST_PENDING = " · *not delivered yet*"
+CASE_LIST_NONE = "No cases here."
+CASE_PENDING_LINE = "**#{number}** · {kind} · waiting since {since} · {attempts} failed tries · next try {next}"
+CASE_PENDING_NONE = "No cases are waiting: everything reached the cases channel."
+CASE_VIEW_WHERE = "Thread: {link}"
+CASE_VIEW_UNDELIVERED = "Not delivered to the cases channel yet ({attempts} failed tries); see /case pending."
+CASE_TIMELINE = "Timeline"
+CASE_TIMELINE_LINE = "{when} · {kind} · {actor}{text}"
+CASE_TIMELINE_EMPTY = "(nothing yet)"
+CASE_SUPPORT_SENT = "Support resources were sent privately to {member}."
+CASE_SUPPORT_NOT_SENT = "I couldn't reach {member} (DMs closed and no gate channel)."
+# The log channel, when cases can't reach the cases channel.
+CASES_LATE_NO_CHANNEL = (
+    "A case is waiting to reach the moderators: no cases channel is set up (or it was deleted). It is kept safe and "
+    "will be delivered automatically. Fix: set `cases_channel` in the guild's entry of config.toml (or with "
+    "/setup). `/case pending` lists waiting cases."
+)
+CASES_LATE_CANNOT_POST = (
+    "A case is waiting to reach the moderators: I can't post in {channel} (HTTP {status}). It is kept safe and "
+    "will be delivered automatically. Fix: give me View Channel, Send Messages, Create Public Threads and Send "
+    "Messages in Threads there. `/case pending` lists waiting cases."
+)
+
 # --- errors -------------------------------------------------------------------------------------------------------
 ERROR_APOLOGY = (
     "Sorry — something went wrong on our side and that didn't work. Nothing you wrote was shared. "
@@ -454,6 +751,14 @@ ERROR_GUILD_ONLY = "That only works inside the group's server, not in direct mes
 ERROR_COOLDOWN = "Please wait {seconds:.0f} seconds and try again."
 
 # --- command descriptions (shown in Discord's command picker) --------------------------------------------------------
+CMD_CASE = "Moderators: cases (reports, questions and flags opened as cases)."
+CMD_CASE_VIEW = "Moderators: one case, its evidence and its timeline (only you see it)."
+CMD_CASE_NUMBER = "The case number."
+CMD_CASE_LIST = "Moderators: the latest cases, optionally only those with one status."
+CMD_CASE_LIST_STATUS = "Only cases with this status."
+CMD_CASE_PENDING = "Moderators: cases that haven't reached the cases channel yet."
+CMD_CASE_SUPPORT = "Moderators: send the support resources privately to a member affected by a case."
+CMD_CASE_SUPPORT_MEMBER = "The member to send them to."
 CMD_FLAGS = "Moderators: what gets flagged in this server."
 CMD_FLAGS_ALLOW = "Moderators: a term that is fine here and never flagged (the group's name, say)."
 CMD_FLAGS_DENY = "Moderators: a term that is always flagged (the meeting venue, say)."
@@ -478,7 +783,16 @@ CMD_FLAGS_SETTING_OPTIONS = {
 }
 CMD_FLAGS_AUTOMOD = "Admins: have Discord block phone numbers and e-mails before they're posted."
 CMD_FLAGS_AUTOMOD_STATE = "on installs Confidant's AutoMod rule; off removes it."
+CMD_STRIKE = "Moderators: confirmed breaches of the confidentiality agreement."
+CMD_STRIKE_ADD = "Moderators: record a confirmed breach; the member gets the ladder's next step."
+CMD_STRIKE_REMOVE = "Moderators: take back a confirmed breach (it stops counting)."
+CMD_STRIKE_LIST = "Moderators: a member's confirmed breaches."
+CMD_STRIKE_MEMBER = "The member."
+CMD_STRIKE_REASON = "Why: what happened (kept encrypted; the member is told the kind, not this text)."
+CMD_STRIKE_NUMBER = "The breach's number from /strike list (default: the latest that counts)."
 CMD_CONFIDENTIALITY = "Show the group's key confidentiality rules (only you see the answer)."
+CMD_REPORT = "Report a breach of the group's confidentiality privately (anonymous unless you choose)."
+CMD_REPORT_MESSAGE = "Report confidentiality breach"  # the message context-menu command's name (Apps → …)
 CMD_AGREEMENT = "The group's confidentiality agreement."
 CMD_AGREEMENT_SHOW = "Read the group's whole confidentiality agreement (only you see it)."
 CMD_AGREEMENT_ACCEPT = "Get the agreement again privately, with the buttons to accept it."
