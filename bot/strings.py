@@ -549,9 +549,7 @@ REPORT_RATE_LIMITED = (
     "a day. Your earlier reports are all with the moderators. If something urgent has happened, please contact a "
     "moderator directly — or send this report tomorrow."
 )
-REPORT_BLOCKED = (
-    "Sorry — your report cannot be taken here. Please contact a moderator of **{guild}** directly."
-)
+REPORT_BLOCKED = "Sorry — your report cannot be taken here. Please contact a moderator of **{guild}** directly."
 REPORT_LEFT_GROUP = "It looks like you're no longer a member of **{guild}**, so I can't take a report for it."
 REPORT_FORM_EXPIRED = "That form has expired. Please start again with `/report`."
 REPLY_RELAYED = "Thank you — I passed your answer to the moderators of **{guild}** (case #{number}), without your name."
