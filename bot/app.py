@@ -7,7 +7,7 @@ import contextlib
 import functools
 import logging
 import pkgutil
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any
 
 import discord
@@ -92,14 +92,32 @@ class ConfidantBot(commands.AutoShardedBot):
     @contextlib.asynccontextmanager
     async def working(self) -> AsyncIterator[None]:
         """Mark work that shutdown should let finish (e.g. a message between its scan and its flag being posted)."""
-        self._working += 1
-        self._idle.clear()
+        self._begin_work()
         try:
             yield
         finally:
-            self._working -= 1
-            if self._working == 0:
-                self._idle.set()
+            self._end_work()
+
+    def track(self, work: Coroutine[Any, Any, None], *, name: str) -> asyncio.Task[None]:
+        """Run `work` as a task that shutdown lets finish; counted from this call, not from when it starts."""
+        self._begin_work()
+        task = asyncio.get_running_loop().create_task(work, name=name)
+        task.add_done_callback(self._work_done)
+        return task
+
+    def _begin_work(self) -> None:
+        self._working += 1
+        self._idle.clear()
+
+    def _end_work(self) -> None:
+        self._working -= 1
+        if self._working == 0:
+            self._idle.set()
+
+    def _work_done(self, task: asyncio.Task[None]) -> None:
+        self._end_work()
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("Background work %s failed", task.get_name(), exc_info=error)
 
     async def setup_hook(self) -> None:
         """Open the database, start detection, load every cog (which registers its persistent items), sync."""

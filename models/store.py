@@ -506,6 +506,7 @@ class Store(CaseQueries, FlagQueries, BreachQueries, TermQueries, Queries):
         # Guild settings are read for every message scanned; this process is their only writer, so they are kept
         # here after the first read and replaced on every save.
         self._settings: dict[int, GuildSettings] = {}
+        self._audit_listeners: list[Callable[[AuditEntry], None]] = []
 
     @classmethod
     def open(
@@ -680,7 +681,19 @@ class Store(CaseQueries, FlagQueries, BreachQueries, TermQueries, Queries):
             return int(next(iter(rows))[0])
 
         entry_id = await self._write("append to the audit log", work)
-        return replace(entry, id=entry_id, created_at=datetime.fromtimestamp(created_at, UTC))
+        saved = replace(entry, id=entry_id, created_at=datetime.fromtimestamp(created_at, UTC))
+        for listener in self._audit_listeners:
+            listener(saved)
+        return saved
+
+    def add_audit_listener(self, listener: Callable[[AuditEntry], None]) -> None:
+        """Call `listener` with every entry appended from now on (after it is committed); it must not block."""
+        self._audit_listeners.append(listener)
+
+    def remove_audit_listener(self, listener: Callable[[AuditEntry], None]) -> None:
+        """Stop calling `listener` (no error if it was not added)."""
+        if listener in self._audit_listeners:
+            self._audit_listeners.remove(listener)
 
     async def audit_entries(self, guild_id: int, *, limit: int = 50, subject_id: int | None = None) -> list[AuditEntry]:
         """Return the guild's newest audit entries first, optionally only those about `subject_id`."""

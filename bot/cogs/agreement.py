@@ -599,13 +599,6 @@ class AgreementCog(commands.Cog, name="Agreement"):
         await interaction.edit_original_response(
             content=strings.PUBLISHED.format(version=version.version, count=len(asked), days=settings.grace_days)
         )
-        setup = await self.setup_of(guild)
-        if setup.log_channel is not None:
-            announcement = strings.PUBLISHED_LOG.format(admin=interaction.user.mention, version=version.version)
-            try:
-                await setup.log_channel.send(announcement, allowed_mentions=discord.AllowedMentions.none())
-            except discord.HTTPException as error:
-                log.warning("Could not post to the log channel of guild %s: HTTP %s", guild.id, error.status)
         await self.send_new_versions(guild.id)
 
     @agreement.command(name="resend", description=strings.CMD_AGREEMENT_RESEND)
