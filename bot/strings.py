@@ -204,7 +204,6 @@ PUBLISHED = (
     "older version to read it; those who haven't accepted it within {days} day(s) lose access until they do "
     "(moderators keep theirs)."
 )
-PUBLISHED_LOG = "{admin} published version **{version}** of the confidentiality agreement."
 NEW_VERSION_DM = (
     "The group **{guild}** has updated its confidentiality agreement. Please read the new version below and "
     "answer when you're ready. You keep access for now; if you haven't accepted it by {deadline}, access pauses "
@@ -554,9 +553,9 @@ REPORT_LEFT_GROUP = "It looks like you're no longer a member of **{guild}**, so 
 REPORT_FORM_EXPIRED = "That form has expired. Please start again with `/report`."
 REPLY_RELAYED = "Thank you — I passed your answer to the moderators of **{guild}** (case #{number}), without your name."
 REPLY_RELAYED_NAMED = "Thank you — I passed your answer to the moderators of **{guild}** (case #{number})."
-REPLY_NOT_RELAYED = (
-    "Sorry — I couldn't pass your answer on to the moderators of **{guild}** (case #{number}) just now. Please send "
-    "it again in a little while. Here is what you wrote, so nothing is lost:"
+REPLY_KEPT = (
+    "Thank you — I've kept your answer with case #{number} in **{guild}**. The moderators will see it as soon as "
+    "I can reach their channel; there's no need to send it again."
 )
 REPLY_NO_TEXT = "I can only pass on written answers. Please type your answer to the moderators' question as a message."
 REPLY_WHICH_CASE = "The moderators are waiting for your answer on more than one report. Which one is this message for?"
@@ -727,6 +726,12 @@ CASE_TIMELINE_LINE = "{when} · {kind} · {actor}{text}"
 CASE_TIMELINE_EMPTY = "(nothing yet)"
 CASE_SUPPORT_SENT = "Support resources were sent privately to {member}."
 CASE_SUPPORT_NOT_SENT = "I couldn't reach {member} (DMs closed and no gate channel)."
+CASE_SETTINGS = (
+    "**Report settings**\nEvidence and the reporter's identity are purged **{retention_days} days** after a case "
+    "closes (the outcome stays).\nEach member may file **{reports_per_day}** reports a day (0: no limit).\n"
+    "Support resources ({which}):\n>>> {support}"
+)
+CASE_SETTINGS_SAVED = "Saved."
 # The log channel, when cases can't reach the cases channel.
 CASES_LATE_NO_CHANNEL = (
     "A case is waiting to reach the moderators: no cases channel is set up (or it was deleted). It is kept safe and "
@@ -738,6 +743,32 @@ CASES_LATE_CANNOT_POST = (
     "will be delivered automatically. Fix: give me View Channel, Send Messages, Create Public Threads and Send "
     "Messages in Threads there. `/case pending` lists waiting cases."
 )
+
+# --- the moderation log and /history -------------------------------------------------------------------------------
+AUDIT_ACTIONS = {
+    "consent": "Agreement answer",
+    "flag_decision": "Flag decision",
+    "reveal": "Flag text revealed",
+    "case_status": "Case status",
+    "strike": "Strike",
+    "setting_changed": "Settings changed",
+    "agreement_published": "Agreement published",
+    "role_withheld": "Member role withheld",
+    "member_removed": "Removal",
+    "unmask": "Reporter unmasked",
+    "reporter_blocked": "Reporter blocked",
+}
+AUDIT_LINE = "**{action}** · by {actor}{subject}{reason}"
+AUDIT_SUBJECT = " · about {subject}"
+HISTORY_TITLE = "History of {member}"
+HISTORY_CONSENTS = "Agreement"
+HISTORY_CONSENT_LINE = "v{version}: {decision} {when} ({via})"
+HISTORY_FLAGS = "Flags on their messages"
+HISTORY_FLAG_LINE = "#{id} {when}: {labels} — {status}"
+HISTORY_BREACHES = "Confirmed breaches"
+HISTORY_BREACH_LINE = "#{id} {when}: {why}{step}{state}"
+HISTORY_NONE = "none"
+HISTORY_MORE = "…and {count} more"
 
 # --- errors -------------------------------------------------------------------------------------------------------
 ERROR_APOLOGY = (
@@ -757,6 +788,10 @@ CMD_CASE_LIST_STATUS = "Only cases with this status."
 CMD_CASE_PENDING = "Moderators: cases that haven't reached the cases channel yet."
 CMD_CASE_SUPPORT = "Moderators: send the support resources privately to a member affected by a case."
 CMD_CASE_SUPPORT_MEMBER = "The member to send them to."
+CMD_CASE_SETTINGS = "Admins: see the report settings, or change the ones you give."
+CMD_CASE_SETTINGS_RETENTION = "Days after a case closes until its evidence and reporter are purged (0 to 3650)."
+CMD_CASE_SETTINGS_LIMIT = "Most reports one member may file in a day (0: no limit; up to 100)."
+CMD_CASE_SETTINGS_SUPPORT = "The support resources text moderators can send (write default for the built-in text)."
 CMD_FLAGS = "Moderators: what gets flagged in this server."
 CMD_FLAGS_ALLOW = "Moderators: a term that is fine here and never flagged (the group's name, say)."
 CMD_FLAGS_DENY = "Moderators: a term that is always flagged (the meeting venue, say)."
@@ -788,6 +823,8 @@ CMD_STRIKE_LIST = "Moderators: a member's confirmed breaches."
 CMD_STRIKE_MEMBER = "The member."
 CMD_STRIKE_REASON = "Why: what happened (kept encrypted; the member is told the kind, not this text)."
 CMD_STRIKE_NUMBER = "The breach's number from /strike list (default: the latest that counts)."
+CMD_HISTORY = "Moderators: a member's agreement answers, flags on their messages and confirmed breaches."
+CMD_HISTORY_MEMBER = "The member."
 CMD_CONFIDENTIALITY = "Show the group's key confidentiality rules (only you see the answer)."
 CMD_REPORT = "Report a breach of the group's confidentiality privately (anonymous unless you choose)."
 CMD_REPORT_MESSAGE = "Report confidentiality breach"  # the message context-menu command's name (Apps → …)
