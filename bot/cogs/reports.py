@@ -364,7 +364,7 @@ class ReportsCog(commands.Cog, name="Reports"):
             if not text:
                 await message.channel.send(strings.REPLY_NO_TEXT)
             elif len(awaiting) == 1:
-                await message.channel.send(**await self._relay(awaiting[0], text))
+                await message.channel.send(await self._relay(awaiting[0], text))
             else:
                 newest_first = sorted(awaiting, key=lambda c: c.updated_at, reverse=True)
                 names = {c.guild_id: self._guild_name(c.guild_id) for c in newest_first}
@@ -373,17 +373,17 @@ class ReportsCog(commands.Cog, name="Reports"):
         except discord.HTTPException as error:
             log.info("Could not answer user %s in their DMs: HTTP %s", message.author.id, error.status)
 
-    async def _relay(self, case: Case, text: str) -> dict[str, Any]:
+    async def _relay(self, case: Case, text: str) -> str:
         """Pass the member's answer on to the case's moderators; what to tell the member."""
         guild = self._guild_name(case.guild_id)
         relayed = await self._cases().receive_reply(case, text)
         log.info(
             "Reply to case #%d in guild %s %s", case.number, case.guild_id, "relayed" if relayed else "not relayed"
         )
-        if not relayed:
-            return with_text_back(strings.REPLY_NOT_RELAYED.format(guild=guild, number=case.number), text)
+        if not relayed:  # it is in the case's timeline, and reaches the thread when the case is delivered
+            return strings.REPLY_KEPT.format(guild=guild, number=case.number)
         reply = strings.REPLY_RELAYED_NAMED if case.share_name else strings.REPLY_RELAYED
-        return {"content": reply.format(guild=guild, number=case.number)}
+        return reply.format(guild=guild, number=case.number)
 
     async def relay_chosen(self, interaction: discord.Interaction, message_id: int, case_id: int) -> None:
         """The member picked which awaiting case their DM answers: relay that DM (read again by its id)."""
@@ -404,8 +404,7 @@ class ReportsCog(commands.Cog, name="Reports"):
             return
         async with self.bot.working():
             reply = await self._relay(case, message.content.strip())
-        file = reply.pop("file", None)
-        await interaction.edit_original_response(view=None, attachments=[file] if file else [], **reply)
+        await interaction.edit_original_response(content=reply, view=None)
 
     def _guild_name(self, guild_id: int) -> str:
         guild = self.bot.get_guild(guild_id)

@@ -1,5 +1,6 @@
 """Breach reports over the wire, the member's side: ways in, the form, evidence snapshots, limits, replies."""
 
+import asyncio
 import dataclasses
 import logging
 import sqlite3
@@ -9,7 +10,7 @@ import pytest
 from bot.config import Config, GuildConfig
 from bot.fakediscord import FakeDiscord, Guild, User
 from models.crypto import FieldCipher
-from models.records import CaseKind, CaseStatus, GuildSettings, ReportCategory
+from models.records import CaseEventKind, CaseKind, CaseStatus, GuildSettings, ReportCategory
 from models.store import Store
 from tests.conftest import confidant
 
@@ -40,6 +41,15 @@ def bob(fake: FakeDiscord, guild: Guild) -> User:
 
 async def open_store(config: Config, key: str) -> Store:
     return Store.open(config.storage.path, FieldCipher([key]))
+
+
+async def delivered(bot, case_id: int) -> None:
+    """Wait until the cases cog has delivered the case (it does so after the member is told "received")."""
+    for _ in range(150):
+        if (await bot.store.case_by_id(case_id)).delivered_at is not None:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"case {case_id} was not delivered")
 
 
 async def file_report(fake: FakeDiscord, opened, details: str = DETAILS, **fields: object):
@@ -282,25 +292,31 @@ async def test_ask_the_moderators_opens_the_question_form(fake, guild, alice, re
         assert asked.modal is not None and asked.modal["custom_id"].startswith(f"confidant:ask:{guild.id}")
 
 
-async def test_a_dm_while_moderators_wait_goes_to_the_case_not_the_menu(fake, guild, alice, report_config, monkeypatch):
-    """While a case awaits the reporter, their DM is relayed to it and confirmed privately; no menu is shown."""
+async def test_a_dm_while_moderators_wait_goes_to_the_case_thread_not_the_menu(fake, guild, alice, report_config):
+    """While a case awaits the reporter, their DM lands in the case's thread under their alias; no menu is shown."""
+    answer = "It was on Thursday, around 8pm."
     async with fake.running(confidant(report_config)) as bot:
         await (await file_report(fake, await fake.slash("report", alice))).wait_message()
         [case] = await bot.store.cases_by_member(alice.id)
+        await delivered(bot, case.id)
         await bot.store.set_case_status(
             guild.id, case.number, CaseStatus.AWAITING, fake.owner.id, only_from=[CaseStatus.OPEN]
         )
-        relayed: list[tuple[int, str]] = []
-
-        async def receive_reply(case, text):
-            relayed.append((case.number, text))
-            return True
-
-        monkeypatch.setattr(bot.get_cog("Cases"), "receive_reply", receive_reply, raising=False)
-        await fake.user_message(fake.dm_channel(alice), alice, "It was on Thursday, around 8pm.")
+        await fake.user_message(fake.dm_channel(alice), alice, answer)
         confirmed = await fake.wait_for_message(to=alice, predicate=lambda m: not m.ephemeral)
         assert "passed your answer" in confirmed.text and "case #1" in confirmed.text and not confirmed.custom_ids()
-        assert relayed == [(1, "It was on Thursday, around 8pm.")]
+        [thread] = guild.threads
+        relayed = await fake.wait_for_message(thread, predicate=lambda m: answer in m.text)
+        assert "Reporter A-1" in relayed.text
+        events = await bot.store.case_events(case.id)
+        assert [e.text for e in events if e.kind is CaseEventKind.REPLY] == [answer]
+        texts = [m.text for m in fake.find_messages(guild.channel("cases"), author=None)]
+        texts += [m.text for m in fake.find_messages(thread, author=None)] + [thread.name]
+        assert not [t for t in texts if str(alice.id) in t or "alice" in t]
+        # Answered: the next DM gets the menu again.
+        await fake.user_message(fake.dm_channel(alice), alice, "thanks")
+        menu = await fake.wait_for_message(to=alice, predicate=lambda m: not m.ephemeral)
+        assert "confidant:menu:report" in menu.custom_ids()
 
 
 async def test_a_dm_with_two_cases_waiting_asks_which_one(fake, guild, alice, report_config, monkeypatch):
