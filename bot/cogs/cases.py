@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import discord
@@ -861,6 +862,54 @@ class CasesCog(commands.Cog, name="Cases"):
         await self.bot.store.add_case_event(case.id, moderator.id, CaseEventKind.NOTE, note)
         await self._in_thread(case, guild, note)
         await interaction.edit_original_response(content=strings.CASE_SUPPORT_SENT.format(member=member.mention))
+
+    @case_group.command(name="settings", description=strings.CMD_CASE_SETTINGS)
+    @app_commands.describe(
+        retention_days=strings.CMD_CASE_SETTINGS_RETENTION,
+        reports_per_day=strings.CMD_CASE_SETTINGS_LIMIT,
+        support_resources=strings.CMD_CASE_SETTINGS_SUPPORT,
+    )
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        retention_days: app_commands.Range[int, 0, 3650] | None = None,
+        reports_per_day: app_commands.Range[int, 0, 100] | None = None,
+        support_resources: app_commands.Range[str, 1, 1500] | None = None,
+    ) -> None:
+        """Admins: see the report settings, or change the ones given ("default" restores the support text)."""
+        guild = interaction.guild
+        user = interaction.user
+        if guild is None or not isinstance(user, discord.Member):
+            await interaction.response.send_message(strings.ERROR_GUILD_ONLY, ephemeral=True)
+            return
+        if not user.guild_permissions.manage_guild:
+            await interaction.response.send_message(strings.ERROR_NOT_ALLOWED, ephemeral=True)
+            return
+        changes: dict[str, object] = {}
+        if retention_days is not None:
+            changes["report_retention_days"] = retention_days
+        if reports_per_day is not None:
+            changes["report_limit_per_day"] = reports_per_day
+        if support_resources is not None:
+            text = support_resources.strip()
+            changes["support_resources"] = None if text.casefold() == "default" else text
+        current = await self.bot.store.get_guild_settings(guild.id)
+        updated = replace(current, **changes)  # type: ignore[arg-type]
+        if changes:
+            await self.bot.store.save_guild_settings(guild.id, updated)
+            await self.bot.store.append_audit(
+                AuditEntry(guild_id=guild.id, actor_id=user.id, action=AuditAction.SETTING_CHANGED,
+                           reason=f"report settings changed: {', '.join(sorted(changes))}")
+            )  # fmt: skip
+            log.info("User %s changed report settings in guild %s: %s", user.id, guild.id, ", ".join(sorted(changes)))
+        text = strings.CASE_SETTINGS.format(
+            retention_days=updated.report_retention_days,
+            reports_per_day=updated.report_limit_per_day,
+            support=updated.support_resources or strings.SUPPORT_DEFAULT,
+            which="custom" if updated.support_resources else "default",
+        )
+        prefix = strings.CASE_SETTINGS_SAVED + "\n" if changes else ""
+        await interaction.response.send_message((prefix + text)[:2000], ephemeral=True)
 
 
 async def setup(bot: ConfidantBot) -> None:

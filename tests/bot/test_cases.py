@@ -471,3 +471,23 @@ def _walk(components):
         yield from _walk(comp.get("components", []))
         if isinstance(comp.get("component"), dict):
             yield from _walk([comp["component"]])
+
+
+async def test_case_settings_are_for_admins_and_change_retention_and_support(fake, guild, alice, mod, case_config):
+    admin = fake.add_user("admin")
+    fake.add_member(guild, admin, roles=[fake.add_role(guild, "Admins", permissions=1 << 5)])  # Manage Server
+    async with fake.running(confidant(case_config)) as bot:
+        general = guild.channel("general")
+        refused = await (await fake.slash("case settings", mod, general, retention_days=7)).wait_message()
+        assert "permission" in refused.text
+        shown = await (await fake.slash("case settings", admin, general)).wait_message()
+        assert "90 days" in shown.text and "findahelpline" in shown.text and "(default)" in shown.text
+        text = "Samaritans: 116 123, any time."
+        saved = await (
+            await fake.slash("case settings", admin, general, retention_days=7, support_resources=text)
+        ).wait_message()
+        assert "Saved" in saved.text and "7 days" in saved.text and text in saved.text
+        settings = await bot.store.get_guild_settings(guild.id)
+        assert (settings.report_retention_days, settings.support_resources) == (7, text)
+        await (await fake.slash("case settings", admin, general, support_resources="default")).wait_message()
+        assert (await bot.store.get_guild_settings(guild.id)).support_resources is None
