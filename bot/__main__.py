@@ -176,6 +176,23 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_db_rotate_key(args: argparse.Namespace) -> int:
+    """Re-encrypt every encrypted field with the first key of the key list, so older keys can then be removed."""
+    config = load_config(args.config)
+
+    async def rotate() -> dict[str, int]:
+        cipher = FieldCipher.from_env(config.storage.key_env)
+        async with Store.open(config.storage.path, cipher) as store:
+            return await store.rotate_key()
+
+    counts = asyncio.run(rotate())
+    print(
+        f"Re-encrypted {sum(counts.values())} values in {config.storage.path} under the first key of "
+        f"{config.storage.key_env}. Take a backup, then remove the old key(s) from {config.storage.key_env}."
+    )
+    return EXIT_OK
+
+
 def cmd_db_keygen(args: argparse.Namespace) -> int:
     """Print a new encryption key, to be stored in the environment variable named by `[storage] key_env`."""
     print(generate_key())
@@ -246,13 +263,14 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--config", type=Path, default=None, help="take detection settings from this config file")
     scan.add_argument("--jsonl", action="store_true", help='input lines are JSON objects with a "text" field')
     scan.add_argument("--threshold", type=float, default=None, help="flag at this risk instead of the config's")
-    db = sub.add_parser("db", help="Database maintenance: migrate, backup, keygen.")
+    db = sub.add_parser("db", help="Database maintenance: migrate, backup, keygen, rotate-key.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     _command(db_sub, "migrate", cmd_db_migrate, [with_config])
     backup_command = _command(db_sub, "backup", cmd_db_backup, [with_config])
     backup_command.add_argument("path", help="where to write the copy")
     backup_command.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
     _command(db_sub, "keygen", cmd_db_keygen)
+    _command(db_sub, "rotate-key", cmd_db_rotate_key, [with_config])
     return parser
 
 

@@ -25,6 +25,8 @@ class Queries:
     """What a query mixin may use: one connection, transactions, the field cipher and the clock."""
 
     _cipher: FieldCipher
+    # (table, column) pairs holding Fernet tokens, re-encrypted by `Store.rotate_key`; each mixin lists its own.
+    ENCRYPTED: tuple[tuple[str, str], ...] = ()
 
     def _now(self) -> int:
         """The clock's time as unix seconds."""

@@ -16,6 +16,8 @@ __all__ = ["BreachQueries"]
 class BreachQueries(Queries):
     """Breaches a moderator confirmed, per guild and member; a removed breach stays on record but no longer counts."""
 
+    ENCRYPTED = (("breaches", "reason"),)
+
     async def record_breach(
         self,
         guild_id: int,

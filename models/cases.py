@@ -43,6 +43,11 @@ def retry_delay(attempts: int) -> timedelta:
 class CaseQueries(Queries):
     """Cases, their timelines, evidence, the outbox and blocked reporters."""
 
+    ENCRYPTED = (
+        ("cases", "text"), ("cases", "answer"), ("cases", "outcome"), ("cases", "reporter_note"),
+        ("case_events", "text"), ("evidence", "content"), ("evidence", "attachments"),
+    )  # fmt: skip
+
     async def open_case(
         self,
         guild_id: int,

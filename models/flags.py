@@ -34,6 +34,8 @@ _WAITING = tuple(status.value for status in FlagStatus if status.waiting)
 class FlagQueries(Queries):
     """Flags, their moderator decisions and author answers, and the statistics drawn from them."""
 
+    ENCRYPTED = (("flags", "text"),)
+
     async def record_flag(
         self,
         *,

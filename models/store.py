@@ -634,6 +634,49 @@ class Store(CaseQueries, FlagQueries, BreachQueries, TermQueries, Queries):
         async with self._lock:
             return await _backup_connection(conn, self._path, Path(dest), overwrite=overwrite)
 
+    def encrypted_columns(self) -> list[tuple[str, str]]:
+        """Every (table, column) that holds Fernet tokens, from the Store and all its query mixins."""
+        found = [("store_meta", "value"), ("audit_log", "reason")]
+        for cls in type(self).__mro__:
+            for pair in vars(cls).get("ENCRYPTED", ()):
+                if pair not in found:
+                    found.append(pair)
+        return found
+
+    async def rotate_key(self) -> dict[str, int]:
+        """Re-encrypt every encrypted field with the current (first) key, in one transaction.
+
+        Afterwards the older keys can be dropped from the key list. Returns how many values were re-encrypted per
+        "table.column". The audit log's append-only trigger is lifted for the pass and put back in the same
+        transaction: the entries' content does not change, only the key it is encrypted under.
+        """
+        columns = self.encrypted_columns()
+
+        async def work(conn: aiosqlite.Connection) -> dict[str, int]:
+            triggers = await conn.execute_fetchall(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+            )
+            for trigger in triggers:
+                await conn.execute(f'DROP TRIGGER "{trigger["name"]}"')
+            counts = {}
+            for table, column in columns:
+                rows = await conn.execute_fetchall(
+                    f'SELECT rowid, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'  # noqa: S608 - fixed names
+                )
+                for rowid, token in rows:
+                    await conn.execute(
+                        f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',  # noqa: S608 - fixed names
+                        (self._cipher.rotate(token), rowid),
+                    )
+                counts[f"{table}.{column}"] = len(rows)
+            for trigger in triggers:
+                await conn.execute(trigger["sql"])
+            return counts
+
+        counts = await self._write("rotate the encryption key", work)
+        log.info("Re-encrypted %d values under the current key", sum(counts.values()))
+        return counts
+
     # -- guild settings ------------------------------------------------------------------------------------
 
     async def get_guild_settings(self, guild_id: int) -> GuildSettings:

@@ -56,6 +56,8 @@ def normalise_term(text: str) -> str:
 class TermQueries(Queries):
     """Allowlist and denylist terms per guild; members' protected terms, as salted hashes only."""
 
+    ENCRYPTED = (("guild_terms", "term"),)
+
     # -- secrets -------------------------------------------------------------------------------------------
 
     async def _secret(self, conn: aiosqlite.Connection, name: str) -> bytes:

@@ -94,6 +94,19 @@ def test_backup_copies_a_readable_database_and_refuses_to_overwrite(config_file,
     assert forced.returncode == 0, forced.stderr
 
 
+def test_rotate_key_lets_the_old_key_go(config_file, key):
+    """`db rotate-key` with "new,old" re-encrypts everything; afterwards the new key alone opens the database."""
+    confidant("db", "migrate", "--config", str(config_file), env={"CONFIDANT_KEY": key})
+    new = generate_key()
+    rotated = confidant("db", "rotate-key", "--config", str(config_file), env={"CONFIDANT_KEY": f"{new},{key}"})
+    assert rotated.returncode == 0, rotated.stderr
+    assert "Re-encrypted" in rotated.stdout and key not in rotated.stdout and new not in rotated.stdout
+    alone = confidant("db", "migrate", "--config", str(config_file), env={"CONFIDANT_KEY": new})
+    assert alone.returncode == 0, alone.stderr
+    old_only = confidant("db", "migrate", "--config", str(config_file), env={"CONFIDANT_KEY": key})
+    assert old_only.returncode == 2
+
+
 def test_check_reports_each_part_ok(config_file, key):
     """`check` reports config, token, key, database and model as ok when all are in order."""
     env = {"CONFIDANT_KEY": key, "DISCORD_TOKEN": "a-token"}

@@ -10,7 +10,17 @@ import pytest
 
 from models.crypto import FieldCipher, generate_key
 from models.errors import KeyMismatch, StoreClosed
-from models.records import ERASED_USER_ID, AuditAction, AuditEntry, GuildSettings
+from models.records import (
+    ERASED_USER_ID,
+    AuditAction,
+    AuditEntry,
+    BreachSource,
+    CaseKind,
+    FlagSource,
+    FlagSpan,
+    GuildSettings,
+    TermKind,
+)
 from models.store import Store
 from tests.models.helpers import GUILD, MEMBER, MODERATOR, OTHER_GUILD, OTHER_MEMBER
 
@@ -131,16 +141,18 @@ async def test_append_audit_rejects_an_entry_that_already_has_an_id(store, make_
 
 
 def test_only_the_deletion_path_updates_or_deletes_audit_rows():
-    """Of the Store's public methods, only delete_user_data issues UPDATE or DELETE against audit_log."""
+    """Only delete_user_data (erasure) and rotate_key (same content, new key) issue UPDATE or DELETE on audit_log."""
     changers = set()
     for name, member in inspect.getmembers(Store, inspect.isfunction):
         source = inspect.getsource(member)
         if not name.startswith("_") and "audit_log" in source and ("UPDATE" in source or "DELETE" in source):
             changers.add(name)
-    assert changers == {"delete_user_data"}
+    assert changers == {"delete_user_data", "rotate_key"}
     assert {name for name, _ in inspect.getmembers(Store) if "audit" in name and not name.startswith("_")} == {
+        "add_audit_listener",
         "append_audit",
         "audit_entries",
+        "remove_audit_listener",
     }
 
 
@@ -290,3 +302,30 @@ def test_audit_entry_validates_its_values():
         AuditEntry(guild_id=0, actor_id=MODERATOR, action=AuditAction.STRIKE)
     with pytest.raises(ValueError, match="actor_id"):
         AuditEntry(guild_id=GUILD, actor_id=None, action=AuditAction.STRIKE)
+
+
+async def test_rotate_key_re_encrypts_everything_so_the_old_key_can_go(db_path, clock) -> None:
+    """After rotating, every encrypted value opens with the new key alone; content and the audit log are unchanged."""
+    old, new = generate_key(), generate_key()
+    async with Store.open(db_path, FieldCipher([old]), clock=clock) as store:
+        await store.append_audit(AuditEntry(guild_id=1, actor_id=2, action=AuditAction.REVEAL, reason="flag 1"))
+        await store.open_case(1, CaseKind.QUESTION, 2, "a private question")
+        await store.record_flag(
+            guild_id=1, channel_id=3, message_id=4, author_id=2, source=FlagSource.MESSAGE, risk=0.9,
+            spans=(FlagSpan("PHONE", 0, 5, "phone"),), text="07700 900123",
+        )  # fmt: skip
+        await store.record_breach(1, 2, BreachSource.COMMAND, None, 5, reason="why")
+        await store.add_guild_term(1, TermKind.DENY, "Elm Hall", 5, "LOCATION")
+        salt = await store.protection_salt()
+    async with Store.open(db_path, FieldCipher([new, old]), clock=clock) as store:
+        counts = await store.rotate_key()
+        assert counts["audit_log.reason"] == 1 and counts["flags.text"] == 1 and counts["store_meta.value"] >= 2
+    async with Store.open(db_path, FieldCipher([new]), clock=clock) as store:  # the old key is gone
+        assert (await store.audit_entries(1))[0].reason == "flag 1"
+        assert (await store.case(1, 1)).text == "a private question"
+        assert (await store.flag_for_message(1, 4)).text == "07700 900123"
+        assert (await store.breaches(1, 2))[0].reason == "why"
+        assert [t.term for t in await store.guild_terms(1)] == ["Elm Hall"]
+        assert await store.protection_salt() == salt
+        with pytest.raises(Exception, match="append-only"):  # the trigger is back
+            await store._execute("tamper", "UPDATE audit_log SET reason = x'00'")
