@@ -491,3 +491,31 @@ async def test_case_settings_are_for_admins_and_change_retention_and_support(fak
         assert (settings.report_retention_days, settings.support_resources) == (7, text)
         await (await fake.slash("case settings", admin, general, support_resources="default")).wait_message()
         assert (await bot.store.get_guild_settings(guild.id)).support_resources is None
+
+
+async def test_a_question_filed_without_a_cases_channel_arrives_later_with_its_answer_button(
+    fake, guild, alice, case_config
+):
+    entry = dataclasses.replace(case_config.guild[0], cases_channel="new-cases")
+    async with fake.running(confidant(dataclasses.replace(case_config, guild=(entry,)))) as bot:
+        cog = bot.get_cog("Cases")
+        case = await bot.store.open_case(guild.id, CaseKind.QUESTION, alice.id, "May I bring a friend?")
+        assert not await cog.deliver(case)
+        channel = fake.add_channel(guild, "new-cases")
+        await fake.settle()
+        await cog.outbox_tick(now=datetime.now(UTC) + timedelta(minutes=5))
+        [post] = fake.find_messages(channel)
+        assert "May I bring a friend?" in post.text and alice.mention in post.text
+        assert post.custom_ids() == [f"confidant:case:answer:{guild.id}:1"]
+
+
+async def test_case_support_sends_the_resources_privately(fake, guild, alice, bob, mod, case_config):
+    async with fake.running(confidant(case_config)) as bot:
+        await file_report(bot, guild, alice, bob)
+        done = await (
+            await fake.slash("case support", mod, guild.channel("general"), number=1, member=bob)
+        ).wait_message()
+        assert "were sent privately" in done.text
+        sent = await fake.wait_for_message(to=bob)
+        assert "findahelpline" in sent.text and "case" not in sent.text.casefold()
+        await fake.wait_for_message(thread_of(guild), predicate=lambda m: "support resources" in m.text)
