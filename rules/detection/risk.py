@@ -2,8 +2,10 @@
 
 Direct identifiers (a phone number, an address, a full name) weigh high on their own. Quasi-identifiers (a first
 name, a town, a workplace, an age, a date) weigh little alone and much together: each one's weight grows with
-the number of different kinds present. Details about someone else weigh more than details the author shares
-about themselves. Weights combine as independent chances (noisy-or), so the risk stays between 0 and 1.
+the number of different kinds present about the same person. Details about the author and details about someone
+else do not narrow down one person together ("I told Jess I work at Tesco"); a detail whose subject is unknown
+joins either side. A workplace narrows more than a town. Details about someone else weigh more than details the
+author shares about themselves. Weights combine as independent chances (noisy-or), so the risk stays in 0..1.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ DIRECT_WEIGHT = 0.9
 QUASI_WEIGHTS: dict[Label, float] = {
     Label.PERSON: 0.25,
     Label.LOCATION: 0.2,
-    Label.ORG: 0.3,
+    Label.ORG: 0.35,
     Label.DATE: 0.2,
     Label.AGE: 0.15,
     Label.URL: 0.15,
@@ -38,11 +40,20 @@ def is_direct(finding: Finding) -> bool:
 def risk_of(findings: Sequence[Finding]) -> float:
     """Combine findings into the message's risk, from 0 to 1."""
     # A score-0 finding (a public name) is reported but identifies nobody, so it does not combine with others.
-    quasi_kinds = {f.label for f in findings if not is_direct(f) and f.score > 0}
-    combination = min(COMBINATION_CAP, 1 + COMBINATION_STEP * max(0, len(quasi_kinds) - 1))
+    quasi = [f for f in findings if not is_direct(f) and f.score > 0]
     keep_chance = 1.0
     for finding in findings:
-        weight = DIRECT_WEIGHT if is_direct(finding) else QUASI_WEIGHTS.get(finding.label, 0.1) * combination
+        if is_direct(finding):
+            weight = DIRECT_WEIGHT
+        else:
+            kinds = {f.label for f in quasi if _same_person(f.subject, finding.subject)}
+            combination = min(COMBINATION_CAP, 1 + COMBINATION_STEP * max(0, len(kinds) - 1))
+            weight = QUASI_WEIGHTS.get(finding.label, 0.1) * combination
         contribution = min(MAX_CONTRIBUTION, weight * finding.score * SUBJECT_FACTORS[finding.subject])
         keep_chance *= 1 - contribution
     return round(1 - keep_chance, 4)
+
+
+def _same_person(a: Subject, b: Subject) -> bool:
+    """Whether details with these subjects may describe one person: not when one is the author's and one another's."""
+    return a is b or Subject.UNKNOWN in (a, b)

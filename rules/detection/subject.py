@@ -1,8 +1,8 @@
 """Whom a detail is about: the author ("my number", "I work at") or someone else ("Jess from group", "his address").
 
-A detail about someone else weighs more: its owner never chose to share it. The cue is the nearest pronoun or
-possessive before the detail in the same clause; a person's name is about someone else unless the author is
-introducing themselves ("my name is Sam", "I'm Sam").
+A detail about someone else weighs more: its owner never chose to share it. The cue is the nearest pronoun,
+possessive or person's name before the detail in the same clause; a person's name is about someone else unless the
+author is introducing themselves ("my name is Sam", "I'm Sam").
 """
 
 from __future__ import annotations
@@ -59,7 +59,16 @@ def subject_of(text: str, finding: Finding, others: Sequence[Finding] = ()) -> S
         for cue in _CUE.finditer(before, offset)
         if not any(o.start <= window_start + cue.start() < o.end for o in others)
     ]
-    if not cues:
+    # A person named earlier in the clause is a cue too: "Jess works at Tesco" is about Jess.
+    named = [
+        o
+        for o in others
+        if o.label is Label.PERSON and o.score > 0 and window_start + offset <= o.start and o.end <= finding.start
+    ]
+    person = max(named, key=lambda o: o.end, default=None)
+    if not cues and person is None:
         return Subject.UNKNOWN
-    nearest = cues[-1]
-    return Subject.SELF if nearest.group("self") else Subject.OTHER
+    if person is not None and (not cues or person.end > window_start + cues[-1].end()):
+        introduced = _SELF_INTRO.search(text[max(0, person.start - WINDOW) : person.start])
+        return Subject.SELF if introduced else Subject.OTHER
+    return Subject.SELF if cues[-1].group("self") else Subject.OTHER

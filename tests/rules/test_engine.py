@@ -129,7 +129,24 @@ SUBJECTS = [
     ("she left. my number is 07700 900123",      "07700 900123",  Label.PHONE,   Subject.SELF),
     ("I work at St Mary's Hospital in Leeds",    "Leeds",         Label.LOCATION, Subject.SELF),
 ]
+# A person named earlier in the clause is whom the detail is about, unless a nearer pronoun says otherwise.
+NAMED_SUBJECTS = [
+    ("Jess works at Tesco",                      Subject.OTHER),
+    ("my friend Jess works at Tesco",            Subject.OTHER),
+    ("I told Jess I work at Tesco",              Subject.SELF),
+    ("I'm Sam, working at Tesco",                Subject.SELF),
+    ("Jess left. Now working at Tesco",          Subject.UNKNOWN),
+]
 # fmt: on
+
+
+@pytest.mark.parametrize(("text", "subject"), NAMED_SUBJECTS)
+def test_a_named_person_before_a_detail_is_its_subject(text, subject):
+    """'Jess works at Tesco' is about Jess; a nearer 'I' or a self-introduction makes it the author's."""
+    name = next(n for n in ("Jess", "Sam") if n in text)
+    person = f(Label.PERSON, text.index(name), text.index(name) + len(name))
+    tesco = f(Label.ORG, text.index("Tesco"), text.index("Tesco") + 5)
+    assert subject_of(text, tesco, [person, tesco]) is subject
 
 
 @pytest.mark.parametrize(("text", "detail", "label", "subject"), SUBJECTS)
@@ -241,6 +258,39 @@ def test_public_figures_are_reported_as_people_at_score_zero(model_engine, text)
     assert result.risk == 0.0
 
 
+P, L, W, A, D = Label.PERSON, Label.LOCATION, Label.ORG, Label.AGE, Label.DATE
+ME, THEM, ANYONE = Subject.SELF, Subject.OTHER, Subject.UNKNOWN
+
+# fmt: off
+# (details as (label, subject, score), flagged at the default threshold 0.5)
+COMBINATIONS = [
+    ([(P, THEM, 0.7)],                                False),  # a first name alone
+    ([(P, THEM, 0.5)],                                False),
+    ([(W, ME, 0.7)],                                  False),  # "I work at Tesco"
+    ([(W, THEM, 0.7)],                                False),  # "she works at Tesco"
+    ([(L, THEM, 0.55)],                               False),  # a town alone
+    ([(A, THEM, 0.6)],                                False),
+    ([(P, THEM, 0.7), (W, THEM, 0.7)],                True),   # "my friend Jess works at Tesco"
+    ([(P, THEM, 0.5), (W, THEM, 0.7)],                True),   # "my friend jess works at tesco"
+    ([(P, THEM, 0.6), (W, ANYONE, 0.7)],              True),   # the workplace's subject not said
+    ([(P, THEM, 0.7), (W, ME, 0.7)],                  False),  # "I told Jess I work at Tesco": two people
+    ([(P, ME, 0.7), (W, ME, 0.7)],                    False),  # "I'm Sam, working at Tesco": one's own
+    ([(W, ME, 0.7), (L, ME, 0.55)],                   False),  # "I work at the Tesco on Kirkstall Road"
+    ([(W, THEM, 0.7), (L, THEM, 0.55)],               True),   # "she works at the Tesco on Kirkstall Road"
+    ([(P, THEM, 0.7), (L, THEM, 0.55), (A, THEM, 0.6)], True), # name, town and age
+    ([(P, ME, 0.7), (L, ME, 0.55), (W, ME, 0.7)],     True),   # name, town and workplace, even one's own
+    ([(D, ANYONE, 0.6), (A, ANYONE, 0.6)],            False),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("details", "flagged"), COMBINATIONS)
+def test_quasi_identifiers_combine_about_one_person(details, flagged):
+    """A first name with a workplace about someone else flags; either alone, or split between two people, does not."""
+    risk = risk_of([quasi(label, subject, score) for label, subject, score in details])
+    assert (risk >= 0.5) is flagged, risk
+
+
 def test_public_names_do_not_combine_with_other_details():
     """A score-0 public name adds no kind to the combination, so the other details weigh as if alone."""
     org = quasi(Label.ORG)
@@ -257,6 +307,8 @@ FLAGGED = [
     "email me at jess dot r at gmail dot com",
     "saw jess from group at work, she works at Oakwood Bakery in Leeds",
     "add me on insta @jess_r92",
+    "my friend Jess works at Tesco",
+    "my friend jess works at tesco",
 ]
 NOT_FLAGGED = [
     "day 47 sober today and feeling good",
@@ -265,6 +317,25 @@ NOT_FLAGGED = [
     "next tuesday is my 90 day chip",
     "AA and God got me through the week",
     "I felt so alone after the funeral",
+    "I work at Tesco",
+    "my friend Jess said hi",
+    "I told Jess I work at Tesco",
+]
+# Function words are never names; name-like words still are with their cues (the real model and all rules).
+FUNCTION_WORD_TRAPS = [
+    "call me on 07700 900123", "see you at the meeting", "me and him went out", "so are we", "i will be there",
+    "may i ask something", "will do", "hope so", "there's a grace period", "the rent rose to 900", "bill me later",
+]
+PEOPLE = [
+    ("saw jess from group",   "jess"),
+    ("my sister Grace",       "Grace"),
+    ("Will is my sponsor",    "Will"),
+    ("hope you're ok Mark",   "Mark"),
+]
+WORKPLACES = [
+    ("my friend Jess works at Tesco",           "Tesco"),
+    ("call me on 07700 900123, my friend Jess Miller works at Tesco", "Tesco"),
+    ("I work at the Tesco on Kirkstall Road",   "Tesco"),
 ]
 # fmt: on
 
@@ -280,6 +351,25 @@ def test_ordinary_support_chat_is_not_flagged(model_engine, text):
     """Day counts, helplines, doses, times, relative dates and programme names do not flag."""
     result = model_engine.scan(text)
     assert not result.flagged, spans(text, result)
+
+
+@pytest.mark.parametrize("text", FUNCTION_WORD_TRAPS)
+def test_function_words_are_never_people(model_engine, text):
+    """'on', 'at', 'so', 'will', 'may' and everyday words that are also names are not reported as people."""
+    result = model_engine.scan(text)
+    assert [d for d, label in spans(text, result) if label is Label.PERSON] == [], spans(text, result)
+
+
+@pytest.mark.parametrize(("text", "name"), PEOPLE)
+def test_names_with_cues_are_still_people(model_engine, text, name):
+    """Lower-case names with a cue, and name-like words after a relation or before 'is my sponsor', are people."""
+    assert (name, Label.PERSON) in spans(text, model_engine.scan(text))
+
+
+@pytest.mark.parametrize(("text", "workplace"), WORKPLACES)
+def test_a_workplace_after_a_cue_is_an_organisation(model_engine, text, workplace):
+    """Whoever works there and whatever the NER called it, the name after 'works at' is an ORG."""
+    assert (workplace, Label.ORG) in spans(text, model_engine.scan(text))
 
 
 def test_scan_batch_mixes_guilds_and_thresholds(engine):

@@ -52,7 +52,44 @@ NAME_TRAPS = [
     "The Trump Tower is tall",             # a one-word public figure inside a longer name
     "Grant you that",                      # a sentence-initial name with no cue after it
 ]
+# Function words are never names in lower case, whatever cue comes before them.
+FUNCTION_WORD_TRAPS = [
+    "call me on 07700 900123",
+    "call me back when you can",
+    "see you at the meeting",
+    "me and him went for coffee",
+    "so are we",
+    "i will be there",
+    "may i ask something",
+    "will do, thanks",
+    "hope so",
+    "there's a grace period",
+    "the rent rose to 900",
+    "bill me later",
+    "my sponsor will call me tonight",     # a relation right before a modal is not a name
+    "thanks So much",                      # a capitalised function word after a greeting
+    "May I ask something",
+    "Hope is my anchor",
+]
+FUNCTION_WORD_NAMES = [
+    ("Will is my sponsor",                 ["Will"]),      # capitalised, and only a person is someone's sponsor
+    ("call me Will",                       ["Will"]),      # capitalised, after "call me"
+    ("my sponsor Will called",             ["Will"]),
+    ("Rose told me to come back",          ["Rose"]),
+]
 # fmt: on
+
+
+@pytest.mark.parametrize("text", FUNCTION_WORD_TRAPS)
+def test_function_words_are_never_names_in_lower_case(names, text):
+    """'on', 'so', 'will', 'may' are not people, even after 'call me', a relation or a greeting."""
+    assert found(names, text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), FUNCTION_WORD_NAMES)
+def test_capitalised_name_like_function_words_count_with_a_strong_cue(names, text, expected):
+    """A capitalised 'Will' or 'Rose' is a name after 'call me' or a relation, or before 'is my sponsor'."""
+    assert [detail for detail, _ in found(names, text)] == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), NAME_HITS)
@@ -74,12 +111,39 @@ WORK_HITS = [
     ("my kid's school is Lincoln Elementary",          ["Lincoln Elementary"]),
     ("he was at St Mary's Hospital for a week",        ["St Mary's Hospital"]),
     ("we go to Grace Baptist Church",                  ["Grace Baptist Church"]),
+    # whoever's subject: the cue alone makes the following name a workplace
+    ("my friend Jess works at Tesco",                  ["Tesco"]),
+    ("Jess works at tesco",                            ["tesco"]),     # lower case after a named subject
+    ("my mum worked for Leeds City Council",           ["Leeds City Council"]),
+    ("he's working at Amazon now",                     ["Amazon"]),
+    ("got a job at Greggs last week",                  ["Greggs"]),
+    ("my new job at pret is ok",                       ["pret"]),
+    ("she's employed by Serco",                        ["Serco"]),
+    ("she's a nurse at Leeds General",                 ["Leeds General"]),
+    ("Jess is a cleaner at Asda",                      ["Asda"]),
+    ("he teaches at Parkside",                         ["Parkside"]),
+    ("my son goes to Parkside school",                 ["Parkside school"]),
+    ("I work at the Tesco on Kirkstall Road",          ["Tesco"]),
 ]
 WORK_TRAPS = [
     "I work at a bank",          # a kind of place, not a particular one
     "she works at the hospital",
     "I work at home these days",
     "work is hard right now",
+    "she works at night",
+    "I can work at home",
+    "keep working at it",
+    "at work today it was rough",
+    "that works for me",
+    "meditation worked for years",
+    "it works at first then fades",
+    "keep working at recovery",          # a bare verb takes a lower-case name only after a person
+    "working at getting better",
+    "what worked for Jess was walking",  # someone worked for a person, not a workplace
+    "he goes to high school",
+    "she went to Catholic school",       # a kind of school, capitalised
+    "did a great job at the meeting",
+    "he was a mess at the party",
 ]
 # fmt: on
 
@@ -110,6 +174,35 @@ def test_ner_maps_spacy_labels_and_marks_full_names_direct():
         ("Jess Smith", Label.PERSON, True),
         ("Leeds", Label.LOCATION, False),
     ]
+
+
+def _doc_with(text, *ents):
+    nlp = spacy.blank("en")
+    doc = nlp(text)
+    doc.ents = [doc.char_span(text.index(said), text.index(said) + len(said), label=label) for said, label in ents]
+    return doc
+
+
+# fmt: off
+NER_AFTER_CUE = [
+    ("my friend Jess works at Tesco",          ("Tesco", "GPE"),          ["Tesco"]),
+    ("she works at the Co-op in Leeds",        ("Co-op", "FAC"),          ["Co-op"]),
+    ("Jess works at tesco extra",              ("tesco extra", "LOC"),    ["tesco extra"]),  # the NER's span
+    ("works at Jimmy's",                       ("Jimmy", "PERSON"),       ["Jimmy"]),      # after "at", a place
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "ent", "expected"), NER_AFTER_CUE)
+def test_a_named_entity_after_a_workplace_cue_is_the_workplace(workplaces, text, ent, expected):
+    """Whatever the NER called it, the entity right after 'works at' is reported as an ORG on the NER's span."""
+    assert [detail for detail, label in found(workplaces, text, _doc_with(text, ent)) if label is Label.ORG] == expected
+
+
+def test_a_person_after_works_for_stays_a_person(workplaces):
+    """'works for Sam' names an employer who is a person: not relabelled as a workplace."""
+    text = "she works for Sam"
+    assert found(workplaces, text, _doc_with(text, ("Sam", "PERSON"))) == []
 
 
 def test_ner_rule_needs_no_model():

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from rules.detection.findings import Finding, Label
 from rules.detection.recognizer import Context, Recognizer
 
@@ -79,8 +81,9 @@ _BEFORE_NAME = re.compile(
 )
 _AFTER_NAME = re.compile(
     r"^(?:\s+(?:said|says|told|tells|texted|called|asked|asks|thinks|thought|was|is|isn't|wasn't|has|had|hasn't"
-    r"|looks|looked|seems|seemed|knows|knew|went|goes|got|gets|did|does|didn't|doesn't|can|can't|could|will|won't"
-    r"|would|should|made|makes|loves|loved|hates|wants|wanted|needs|left|came|comes|tried|feels|felt|and i|and me"
+    r"|looks|looked|seems|seemed|knows|knew|went|goes|got|gets|works|worked|teaches|did|does|didn't|doesn't|can|can't"
+    r"|could|will|won't|would|should|made|makes|loves|loved|hates|wants|wanted|needs|left|came|comes|tried|feels"
+    r"|felt|and i|and me"
     r"|laughs|laughed|likes|liked|sounds|sounded|from (?:group|the group|the meeting|meetings|church|work|here))\b"
     r"|'s\b"
     # Someone spoken to: "Lauren you should…", "Jaime please…", "Kelsey, you…".
@@ -88,11 +91,21 @@ _AFTER_NAME = re.compile(
     r"|,\s+(?:you|u|your|ur)\b)",
     re.IGNORECASE,
 )
+# Function words ("on", "so", "will", "may") are never names in lower case, and only with a strong cue otherwise:
+# "call me on…", "will do", "may i" are not people, but "call me Will", "my sponsor Will", "Will is my sponsor" are.
+FUNCTION_WORDS = frozenset(STOP_WORDS)
 # For names that are also words ("bill", "grace"), only a relation right before will do.
 _RELATION_BEFORE = re.compile(
     r"(?:\b(?:my|our|his|her|their|your)\s+(?:sponsor|sponsee|friend|therapist|counsellor|counselor|doctor"
     r"|wife|husband|partner|girlfriend|boyfriend|son|daughter|brother|sister|boss|coworker|colleague|neighbour"
     r"|neighbor|roommate|cousin)\s+|\bname(?:'s| is)\s+)$",
+    re.IGNORECASE,
+)
+# After a capitalised name-like word, what only a person does or is ("Will is my sponsor", "Rose told me").
+_PERSON_AFTER = re.compile(
+    r"^\s+(?:said|says|told|tells|texted|asked|asks|messaged|(?:is|was)\s+(?:my|our|his|her|their)\s+(?:sponsor"
+    r"|sponsee|friend|therapist|counsellor|counselor|doctor|wife|husband|partner|girlfriend|boyfriend|son|daughter"
+    r"|brother|sister|mom|mum|dad|boss|coworker|colleague|neighbour|neighbor|roommate|cousin|aunt|uncle))\b",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*")
@@ -131,7 +144,7 @@ class GivenNames(Recognizer):
     """
 
     name = "given_name"
-    version = 2
+    version = 3
     labels = (Label.PERSON,)
     score = 0.5
 
@@ -143,14 +156,16 @@ class GivenNames(Recognizer):
         found: dict[int, Finding] = {}
         for match in _NAME_INTRO.finditer(ctx.text):
             start, end = match.span("name")
-            if match["name"].lower() not in not_names:
+            word = match["name"]
+            if word.lower() not in not_names and (word[0].isupper() or word.lower() not in FUNCTION_WORDS):
                 found[start] = Finding(Label.PERSON, start, end, 0.65, self.rule_id, "introduced as a name")
         known = _known_words()  # list names are judged below, with their own cues
         figures = public_figures()
         for match in _ADDRESSED.finditer(ctx.text):
             start, end = match.span("name")
             word = match["name"]
-            if word[0].isupper() and not word.isupper() and word.lower() not in known:
+            lowered = word.lower()
+            if word[0].isupper() and not word.isupper() and lowered not in known and lowered not in FUNCTION_WORDS:
                 found.setdefault(start, Finding(Label.PERSON, start, end, 0.45, self.rule_id, "addressed by name"))
         tokens = list(_TOKEN.finditer(ctx.text))
         covered = 0  # end of the last public figure's name: its words are not judged again
@@ -182,9 +197,13 @@ class GivenNames(Recognizer):
             return None
         end = start + len(key)
         before, after = text[max(0, start - 40) : start], text[end : end + 40]
-        if key in ambiguous:
+        if key in ambiguous or key in FUNCTION_WORDS:
+            if key in FUNCTION_WORDS and not word[0].isupper():
+                return None  # "my sponsor will call", "may i": a function word in lower case is never a name
             if _RELATION_BEFORE.search(before):
                 return Finding(Label.PERSON, start, end, 0.55, self.rule_id, "name-like word after a relation")
+            if word[0].isupper() and _PERSON_AFTER.search(after):
+                return Finding(Label.PERSON, start, end, 0.55, self.rule_id, "name-like word before a person's verb")
             return None
         if word[0].isupper() and not _sentence_initial(text, start):
             return Finding(Label.PERSON, start, end, 0.5, self.rule_id, "capitalised given name")
@@ -219,23 +238,39 @@ def _public_figure_end(
     return None
 
 
-# "I work at X", "my kid's school is X": the organisation follows the cue.
+# "I work at X", "my kid's school is X": the organisation follows the cue. A cue that says whose workplace it is
+# ("she works at", "my job at") takes the organisation in lower case too; the bare verb ("Jess works at", "teaches
+# at", "job at") needs a capital or a named subject before it, since "it works for me" is common chat.
 _WORKPLACE_CUE = re.compile(
     r"""\b(?:
-          (?:i|he|she|they|we|you|mum|mom|dad|wife|husband|partner)\s+(?:work|works|worked|working)\s+(?:at|for|in)
-        | (?:i'm|im|i\ am|he's|she's)\s+(?:working|employed|a\ \w+|an\ \w+)\s+(?:at|for)
+        (?P<owned>
+          (?:i|he|she|they|we|you|mum|mom|dad|wife|husband|partner)\s+(?:work|works|worked|working|teach|teaches
+            |taught)\s+(?:at|for|in)
+        | (?:i'm|im|i\ am|he's|she's|he\ is|she\ is|they're)\s+(?:working|employed|teaching|a\ \w+|an\ \w+)\s+(?:at|for)
         | employed\s+(?:at|by)
-        | (?:my|his|her|their)\s+(?:job|work|office|shift|boss)\s+(?:at|is\ at|in)
+        | (?:my|his|her|their|your|a|new|old|first)\s+(?:job|work|office|shift|boss|placement|internship)
+            \s+(?:at|is\ at|in)
         | (?:my|his|her|our|their)\s+(?:kid's|kids'|son's|daughter's|child's|children's)\s+school(?:\s+is)?
         | (?:go|goes|went)\s+to\s+school\s+at
         | (?:i|he|she|we)\s+(?:study|studies|studied)\s+at
         | (?:i|he|she|we)\s+(?:attend|attends|attended)
-    )\s+(?:the\s+)?""",
+        )
+      | (?:work|works|worked|working|teach|teaches|taught|teaching)\s+(?:at|for)
+      | jobs?\s+(?:at|with)
+      | (?:is|was)\s+an?\s+\w+\s+at
+    )\s+(?P<the>the\s+)?""",
     re.IGNORECASE | re.VERBOSE,
 )
 # The organisation itself: up to four words, stopping at punctuation or a word that starts a new clause.
 _ORG_WORDS = re.compile(
-    r"[A-Za-z0-9&'.\-]+(?:\s+(?!(?:and|but|so|because|since|as|for|now|today|with|in|on)\b)[A-Za-z0-9&'.\-]+){0,3}"
+    r"[A-Za-z0-9&'.\-]+(?:\s+(?!(?:and|but|so|because|since|as|for|now|today|with|in|on|is|was|are|were|has|had"
+    r"|have|does|did|will|would|can|said|says|then|when|who|which|if|to|at|last|next|this|every|yesterday|tomorrow"
+    r"|tonight)\b)[A-Za-z0-9&'.\-]+){0,3}"
+)
+# "my son goes to Parkside school": a school named before its kind.
+_SCHOOL_NAMED = re.compile(
+    r"\b(?:go|goes|going|went)\s+to\s+(?P<org>(?:[A-Za-z][\w'.\-]*\s+){1,3}?(?:school|college|academy))\b",
+    re.IGNORECASE,
 )
 # Places named by what they are: "St Mary's Hospital", "Lincoln High School", "Grace Baptist Church".
 _INSTITUTION = re.compile(
@@ -249,15 +284,20 @@ _INSTITUTION = re.compile(
 
 # Every workplace cue and institution name contains one of these (checked first: most messages have none).
 _WORKPLACE_HINT = re.compile(
-    r"work|employ|job|office|shift|boss|school|stud|attend|hospital|clinic|medical|infirmary|hospice|church|chapel"
-    r"|cathedral|mosque|synagogue|temple|elementary|primary|academy|college|university|prison|jail|rehab|cent(?:er|re)"
+    r"work|employ|job|teach|taught|office|shift|boss|school|stud|attend|hospital|clinic|medical|infirmary|hospice"
+    r"|church|chapel|cathedral|mosque|synagogue|temple|elementary|primary|academy|college|university|prison|jail"
+    r"|rehab|cent(?:er|re)|(?:'s|'m|\bim|\bam|\bis|\bwas)\s+an?\s+\w+\s+(?:at|for)\b"
 )
+# spaCy's labels for a named thing that, right after a workplace cue, is the workplace ("works at Tesco" is not
+# a place to us, whatever the NER thought). A person's name only after "at" ("works at Jimmy's"; "works for Jess").
+_NAMED_AFTER_CUE = {"ORG", "GPE", "LOC", "FAC"}
 
 
 class Workplaces(Recognizer):
     """Organisations named as someone's workplace or school, and institutions named by their kind."""
 
     name = "workplace"
+    version = 2
     labels = (Label.ORG,)
     score = 0.7
 
@@ -267,24 +307,85 @@ class Workplaces(Recognizer):
         if not _WORKPLACE_HINT.search(ctx.lowered):
             return  # most messages: no word that a workplace cue or an institution's name needs
         for cue in _WORKPLACE_CUE.finditer(ctx.text):
-            org = _ORG_WORDS.match(ctx.text, cue.end())
-            if org is None or _generic(org.group()):
-                continue
-            start, end = _trim(ctx.text, org.start(), org.end())
-            if start < end:
-                found.append(Finding(Label.ORG, start, end, 0.7, self.rule_id, "named as a workplace or school"))
+            span = _named_entity_after(ctx, cue) or self._org_after(ctx.text, cue)
+            if span is not None:
+                start, end = _trim(ctx.text, *span)
+                if start < end:
+                    found.append(Finding(Label.ORG, start, end, 0.7, self.rule_id, "named as a workplace or school"))
+        for match in _SCHOOL_NAMED.finditer(ctx.text):
+            words = match["org"].split()[:-1]
+            named = [w for w in words if w.lower() not in FUNCTION_WORDS and w.lower() not in _not_workplaces()]
+            if len(named) == len(words) and any(w[0].isupper() for w in named):
+                school = Finding(Label.ORG, *match.span("org"), 0.7, self.rule_id, "a school named before its kind")
+                if not any(school.overlaps(f) for f in found):
+                    found.append(school)
         for match in _INSTITUTION.finditer(ctx.text):
             named = Finding(Label.ORG, match.start(), match.end(), 0.6, self.rule_id, "institution named in full")
             if not any(named.overlaps(f) for f in found):
                 found.append(named)
         yield from found
 
+    def _org_after(self, text: str, cue: re.Match[str]) -> tuple[int, int] | None:
+        """The words after a cue, when they name a particular organisation."""
+        org = _ORG_WORDS.match(text, cue.end())
+        if org is None or _generic(org.group()):
+            return None
+        if cue.group().lower().split()[-1] == "for" and org.group().split()[0].lower() in _given_names():
+            return None  # "works for Jess": a person, whom the name rules report
+        if cue["owned"] is None and not org.group()[0].isupper() and not _named_subject(text, cue.start()):
+            return None  # "keep working at recovery": a bare verb takes a lower-case name only after a person
+        return org.span()
+
+
+def _named_entity_after(ctx: Context, cue: re.Match[str]) -> tuple[int, int] | None:
+    """The span of an NER entity starting right after a cue (its "the" included), unless it is a kind of place."""
+    if ctx.doc is None:
+        return None
+    starts = {cue.end(), cue.start("the")} if cue["the"] else {cue.end()}
+    after_at = cue.group().lower().removesuffix(cue["the"] or "").rstrip().endswith(" at")
+    for ent in ctx.doc.ents:
+        if ent.start_char > cue.end():
+            break
+        if ent.start_char in starts and (ent.label_ in _NAMED_AFTER_CUE or (after_at and ent.label_ == "PERSON")):
+            start = max(ent.start_char, cue.end())
+            if start < ent.end_char and not _generic(ctx.text[start : ent.end_char]):
+                return start, ent.end_char
+    return None
+
+
+def _named_subject(text: str, start: int) -> bool:
+    """Whether the word before `start` is someone's name: capitalised (not a function word) or a listed given name."""
+    words = text[max(0, start - 30) : start].split()
+    if not words:
+        return False
+    word = words[-1].strip(",.!?\"'()")
+    lowered = word.lower().removesuffix("'s")
+    if lowered in FUNCTION_WORDS:
+        return False
+    return word[:1].isupper() or lowered in load_word_list("first_names.txt")
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    """Every listed given name, plain or ambiguous."""
+    return load_word_list("first_names.txt") | load_word_list("ambiguous_names.txt")
+
+
+@cache
+def _not_workplaces() -> frozenset[str]:
+    """Words that follow a workplace cue without naming a workplace ("at night", "for years", "to high school")."""
+    return load_word_list("not_workplaces.txt")
+
 
 def _generic(phrase: str) -> bool:
-    """Whether a phrase after a workplace cue names a kind of place rather than a particular one."""
-    words = phrase.lower().split()
-    if words[0] in ("a", "an", "it", "this", "that", "night", "nights", "weekends", "home"):
+    """Whether a phrase after a workplace cue names a kind of place, a time or a thing rather than a workplace."""
+    first = phrase.split()[0]
+    lowered = first.lower()
+    if not first[0].isupper() and (lowered in FUNCTION_WORDS or lowered.endswith("ing")):
+        return True  # "works at it", "working for myself", "keep working at getting better"
+    if lowered in _not_workplaces():
         return True
+    words = phrase.lower().split()
     has_capital = any(w[:1].isupper() for w in phrase.split())
     generic = load_word_list("generic_places.txt", per_line=True)
     return not has_capital and (words[0] in generic or " ".join(words[:2]) in generic)
