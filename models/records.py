@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, fields
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
     "ERASED_USER_ID",
@@ -84,6 +85,17 @@ def _is_strike_step(step: object) -> bool:
     return minutes.isdigit() and 1 <= int(minutes) <= MAX_TIMEOUT_MINUTES
 
 
+def _is_time_zone(name: object) -> bool:
+    """Whether `name` is an IANA time zone that zoneinfo knows ("UTC", "Europe/London")."""
+    if not isinstance(name, str) or not name or name != name.strip():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class GuildSettings:
     """Per-guild settings; the field defaults are the defaults every guild starts with."""
@@ -136,6 +148,8 @@ class GuildSettings:
     # proposed to the moderators); breaches beyond the last step repeat it. Breaches older than the expiry don't count.
     strike_ladder: tuple[str, ...] = ("warn", "timeout:60", "timeout:1440", "remove")
     strike_expiry_days: int = 180
+    # -- reminders: the IANA time zone whose clock day reminders keep ("Europe/London").
+    timezone: str = "UTC"
 
     def __post_init__(self) -> None:
         """Validate every id and flag, and normalise `monitored_channels` to a tuple."""
@@ -179,6 +193,8 @@ class GuildSettings:
                 f"got {ladder!r}"
             )
         object.__setattr__(self, "strike_ladder", tuple(ladder))
+        if not _is_time_zone(self.timezone):
+            raise ValueError(f"timezone must be an IANA time zone name like Europe/London, got {self.timezone!r}")
         for name in ("monitored_channels", "automod_rules"):
             ids = getattr(self, name)
             if not isinstance(ids, tuple | list):

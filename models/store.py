@@ -60,6 +60,7 @@ from models.records import (
     Via,
     require_id,
 )
+from models.reminders import ReminderQueries
 from models.terms import TermQueries
 
 __all__ = [
@@ -482,7 +483,7 @@ class StoreOpener:
             await self._store.close()
 
 
-class Store(CaseQueries, FlagQueries, BreachQueries, TermQueries, Queries):
+class Store(CaseQueries, FlagQueries, BreachQueries, TermQueries, ReminderQueries, Queries):
     """Owns all SQL: typed methods take and return records, never rows.
 
     Every write is one transaction that runs to its end even if its caller is cancelled, and `close()` waits
