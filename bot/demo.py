@@ -7,6 +7,7 @@ its scene here.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -152,6 +153,69 @@ async def _flagging_scenes(fake: FakeDiscord, group: Guild, alice: User, dana: U
     show.message("#mod-queue", "Confidant", fake.state.messages[flag.id])
 
 
+async def _strike_scenes(fake: FakeDiscord, group: Guild, dana: User, show: Transcript) -> None:
+    """A member's confirmed breaches walk up the strike ladder; removal waits for a moderator."""
+    show.scene("Confirmed breaches walk up the strike ladder")
+    eli = next(user for user in fake.state.users.values() if user.name == "eli")
+    show.note(
+        "eli has been sharing other members' stories outside the group. Only breaches a moderator confirms count "
+        "(Remove + warn on a flag, a resolved case, or /strike add). The default ladder: a warning, a 1-hour "
+        "timeout, a 24-hour timeout, then removal proposed to the moderators."
+    )
+    for reason in ("posted a screenshot of the group elsewhere", "quoted a member's share on another server"):
+        show.said("#mod-queue", "dana", f"/strike add member:eli reason:{reason}")
+        added = await (
+            await fake.slash("strike add", dana, group.channel("mod-queue"), member=eli, reason=reason)
+        ).wait_message()
+        show.message("#mod-queue", "Confidant", added, dana)
+        told = await fake.wait_for_message(to=eli)
+        show.message("DM to eli", "Confidant", told)
+    member = fake.member(group, eli)
+    show.note(f"eli is timed out until {member.communication_disabled_until:%H:%M} UTC: they can read but not post.")
+    for reason in ("shared a member's name in a public server", "did it again after the timeout"):
+        await (
+            await fake.slash("strike add", dana, group.channel("mod-queue"), member=eli, reason=reason)
+        ).wait_message()
+    await fake.wait_for_message(to=eli)
+    proposal = await fake.wait_for_message(group.channel("mod-queue"), predicate=lambda m: "Removal proposed" in m.text)
+    show.note("Two more confirmed breaches later, the ladder reaches removal — which it only proposes:")
+    show.message("#mod-queue", "Confidant", proposal)
+    show.said("#mod-queue", "dana", "presses [ Remove from the server ]")
+    remove = next(c for c in proposal.custom_ids() if ":remove:" in c)
+    await (await fake.click(proposal, remove, dana)).wait_response()
+    await fake.wait_for(lambda: eli.id not in group.members, what="eli's removal")
+    goodbye = await fake.wait_for_message(to=eli)
+    show.message("DM to eli", "Confidant", goodbye)
+    await fake.wait_for(lambda: "Removed" in fake.state.messages[proposal.id].text, what="the proposal updated")
+    show.message("#mod-queue", "Confidant", fake.state.messages[proposal.id])
+
+
+async def _mydata_scenes(fake: FakeDiscord, alice: User, show: Transcript) -> None:
+    """A member exports their data, then deletes it."""
+    show.scene("A member exports their data, then deletes it")
+    show.said("DM", "alice", "/mydata export")
+    exported = await (await fake.slash("mydata export", alice)).wait_followup()
+    file = exported.attachments[0]
+    data = json.loads(file.data)
+    show.message("DM", "Confidant", exported, alice)
+    show.note(
+        f"The file {file.filename} holds {len(data['consents'])} agreement answer(s), "
+        f"{len(data['flags_on_my_messages'])} flag(s) on her own messages with her text, "
+        f"{len(data['reports'])} report(s) she filed and {len(data['confirmed_breaches'])} breach(es) recorded "
+        "against her. Reports about her and other people's words are never in it."
+    )
+    show.said("DM", "alice", "/mydata delete")
+    asked = await (await fake.slash("mydata delete", alice)).wait_message()
+    show.message("DM", "Confidant", asked, alice)
+    show.said("DM", "alice", "presses [ Delete my data ]")
+    await (await fake.click(asked, asked.custom_ids()[0], alice)).wait_response()
+    await fake.wait_for(lambda: "deleted" in fake.state.messages[asked.id].text, what="the deletion")
+    show.message("DM", "Confidant", fake.state.messages[asked.id], alice)
+    again = json.loads((await (await fake.slash("mydata export", alice)).wait_followup()).attachments[0].data)
+    kept = sum(len(again[k]) for k in ("consents", "reports", "flags_on_my_messages", "confirmed_breaches"))
+    show.note(f"A new export now holds {kept} item(s).")
+
+
 async def _answer_check(fake: FakeDiscord, message: Message, user: User) -> Message:
     """Answer every remaining question of the check correctly; return the message offering I agree."""
     quiz = default_quiz()
@@ -178,6 +242,8 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
             )
             alice = fake.add_user("alice")
             fake.add_member(group, alice, roles=[group.role("Member")])
+            eli = fake.add_user("eli")
+            fake.add_member(group, eli, roles=[group.role("Member")])
             dana = fake.add_user("dana")
             fake.add_member(group, dana, roles=[group.role("Member"), group.role("Moderators")])
             setup = GuildConfig(
@@ -223,6 +289,8 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
                 )
                 await _onboarding_scenes(fake, group, show)
                 await _flagging_scenes(fake, group, alice, dana, show)
+                await _strike_scenes(fake, group, dana, show)
+                await _mydata_scenes(fake, alice, show)
             show.scene("The bot shuts down")
             show.note("Discord connection closed; database writes finished and the database closed. Demo complete.")
     return 0

@@ -125,6 +125,11 @@ class StrikesCog(commands.Cog, name="Strikes"):
         log.info("Breach %d in guild %s: strike %d, step %s", breach.id, guild.id, strike, step)
         setup = await self.setup_of(guild)
         member = guild.get_member(breach.member_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(breach.member_id)
+            except discord.HTTPException:
+                member = None  # they left: there is no one to warn or time out
         why = strings.BREACH_SOURCES[breach.source.value]
         if step.kind is StepKind.REMOVE:
             await self._propose_removal(guild, setup, breach, strike, why)

@@ -22,6 +22,8 @@ async def test_demo_runs_every_scene_and_exits_0():
         "== A newcomer with closed DMs is greeted in a private thread",
         "== A member shares a phone number and a friend's workplace",
         "== A moderator reveals the message, then removes it",
+        "== Confirmed breaches walk up the strike ladder",
+        "== A member exports their data, then deletes it",
         "== The bot shuts down",
     ]
     assert "/agreement," in transcript and "/confidentiality," in transcript and "/flags," in transcript
@@ -33,5 +35,8 @@ async def test_demo_runs_every_scene_and_exits_0():
     flag = transcript.split("[#mod-queue] Confidant:")[1].split("alice gets a private")[0]
     assert "my number is [PHONE]" in flag and "900123" not in flag
     assert "Removed by" in transcript and "Revealed 1× — last by dana" in transcript
+    assert "strike 2, step **a timeout of 1 hour**" in transcript and "Removal proposed" in transcript
+    assert "(they were told why privately)" in transcript
+    assert "1 flag(s) on her own messages" in transcript and "A new export now holds 0 item(s)." in transcript
     assert "Confidant (only cal sees this):" in transcript
     assert "Question 1 of" in transcript and "Not quite" in transcript and "press **I agree**" in transcript
