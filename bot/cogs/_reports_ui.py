@@ -8,9 +8,8 @@ and two text fields; it carries the right-clicked message's snapshot, taken when
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import discord
 
@@ -27,6 +26,7 @@ __all__ = [
     "ReplyPick",
     "ReportDraft",
     "ReportModal",
+    "draft_from",
     "TryAgain",
     "group_picker",
     "menu_view",
@@ -43,7 +43,11 @@ MENU_ACTIONS: dict[str, str] = {
     "protect": strings.DM_MENU_PROTECT,
 }
 PICK_ACTIONS = ("report", "ask")
-FORM_TIMEOUT = 6 * 3600.0  # seconds an open report form is kept in memory (people may take their time)
+FORM_TIMEOUT = 6 * 3600.0  # seconds a right-clicked message's snapshot waits in memory for its form
+CATEGORY_ID = "confidant:report:category"
+DETAILS_ID = "confidant:report:details"
+LINKS_ID = "confidant:report:links"
+SHARE_ID = "confidant:report:share"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,7 @@ class ReportDraft:
     links: str
     share_name: bool
     target: Evidence | None = None  # the right-clicked message, snapshotted when the command ran
+    target_ids: tuple[int, int] | None = None  # its (channel, message) ids, to snapshot again after a restart
 
 
 class _ReportHandler(Protocol):
@@ -66,6 +71,8 @@ class _ReportHandler(Protocol):
     async def picked_group(self, interaction: discord.Interaction, action: str, guild_id: int) -> None: ...
 
     async def submit_report(self, interaction: discord.Interaction, draft: ReportDraft) -> None: ...
+
+    async def reopen_report(self, interaction: discord.Interaction, draft: ReportDraft) -> None: ...
 
     async def relay_chosen(self, interaction: discord.Interaction, message_id: int, case_id: int) -> None: ...
 
@@ -194,19 +201,33 @@ def reply_picker(message_id: int, cases: list[Case], guild_names: dict[int, str]
     return view
 
 
-class ReportModal(GuardedModal):
-    """The report form: category, what happened, message links, and whether moderators may see the name."""
+REPORT_FORM = re.compile(
+    r"confidant:report:(?P<guild_id>\d+):(?P<channel_id>\d+):(?P<message_id>\d+):(?P<nonce>[0-9a-f]+)"
+)
 
-    def __init__(self, guild_id: int, *, target: Evidence | None = None, draft: ReportDraft | None = None) -> None:
-        # A fresh custom id per form: discord.py keys open modals by custom id alone, so two members (or two tabs)
-        # filling in a form at once must not share one.
-        custom_id = f"confidant:report:{guild_id}:{secrets.token_hex(6)}"
+
+class ReportModal(GuardedModal):
+    """The report form: category, what happened, message links, and whether moderators may see the name.
+
+    The reports cog reads every submission of this form from its interaction listener (`draft_from`), not from this
+    object, so a form opened before a restart still arrives. The custom id carries the group, the right-clicked
+    message's ids (0 when none) and a fresh nonce: discord.py keys open modals by custom id alone.
+    """
+
+    def __init__(
+        self,
+        guild_id: int,
+        nonce: str,
+        *,
+        target_ids: tuple[int, int] | None = None,
+        draft: ReportDraft | None = None,
+    ) -> None:
+        channel_id, message_id = target_ids or (0, 0)
+        custom_id = f"confidant:report:{guild_id}:{channel_id}:{message_id}:{nonce}"
         super().__init__(title=strings.REPORT_MODAL_TITLE, custom_id=custom_id, timeout=FORM_TIMEOUT)
-        self.guild_id = guild_id
-        self.target = target if draft is None else draft.target
         chosen = None if draft is None else draft.category
-        self.category: discord.ui.Select = discord.ui.Select(
-            custom_id="confidant:report:category",
+        category: discord.ui.Select = discord.ui.Select(
+            custom_id=CATEGORY_ID,
             placeholder=strings.REPORT_CATEGORY_PLACEHOLDER,
             options=[
                 discord.SelectOption(label=label, value=value, default=chosen is not None and value == chosen.value)
@@ -215,60 +236,79 @@ class ReportModal(GuardedModal):
             required=True,
         )
         details = "" if draft is None or len(draft.details) > DETAILS_MAX_LENGTH else draft.details
-        self.details: discord.ui.TextInput = discord.ui.TextInput(
+        text: discord.ui.TextInput = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
-            custom_id="confidant:report:details",
+            custom_id=DETAILS_ID,
             placeholder=strings.REPORT_DETAILS_PLACEHOLDER,
             max_length=DETAILS_MAX_LENGTH,
             default=details or None,
             required=True,
         )
         links = "" if draft is None or len(draft.links) > LINKS_FIELD_MAX_LENGTH else draft.links
-        self.links: discord.ui.TextInput = discord.ui.TextInput(
+        links_input: discord.ui.TextInput = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
-            custom_id="confidant:report:links",
+            custom_id=LINKS_ID,
             placeholder=strings.REPORT_LINKS_PLACEHOLDER,
             max_length=LINKS_FIELD_MAX_LENGTH,
             default=links or None,
             required=False,
         )
         shared = draft is not None and draft.share_name
-        self.share: discord.ui.Select = discord.ui.Select(
-            custom_id="confidant:report:share",
+        share: discord.ui.Select = discord.ui.Select(
+            custom_id=SHARE_ID,
             options=[
                 discord.SelectOption(label=strings.REPORT_SHARE_NO, value="anonymous", default=not shared),
                 discord.SelectOption(label=strings.REPORT_SHARE_YES, value="named", default=shared),
             ],
             required=True,
         )
-        self.add_item(discord.ui.Label(text=strings.REPORT_CATEGORY_LABEL, component=self.category))
-        self.add_item(discord.ui.Label(text=strings.REPORT_DETAILS_LABEL, component=self.details))
-        self.add_item(discord.ui.Label(text=strings.REPORT_LINKS_LABEL.format(limit=LINKS_MAX), component=self.links))
+        self.add_item(discord.ui.Label(text=strings.REPORT_CATEGORY_LABEL, component=category))
+        self.add_item(discord.ui.Label(text=strings.REPORT_DETAILS_LABEL, component=text))
+        self.add_item(discord.ui.Label(text=strings.REPORT_LINKS_LABEL.format(limit=LINKS_MAX), component=links_input))
         self.add_item(
             discord.ui.Label(
-                text=strings.REPORT_SHARE_LABEL, description=strings.REPORT_SHARE_DESCRIPTION, component=self.share
+                text=strings.REPORT_SHARE_LABEL, description=strings.REPORT_SHARE_DESCRIPTION, component=share
             )
         )
 
-    def draft(self) -> ReportDraft:
-        """What the member submitted; anonymous and 'other' unless they chose otherwise."""
-        picked = self.category.values[0] if self.category.values else ReportCategory.OTHER.value
-        try:
-            category = ReportCategory(picked)
-        except ValueError:
-            category = ReportCategory.OTHER
-        return ReportDraft(
-            guild_id=self.guild_id,
-            category=category,
-            details=self.details.value or "",
-            links=self.links.value or "",
-            share_name=self.share.values == ["named"],
-            target=self.target,
-        )
-
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
-        """Hand the report to the reports cog, which checks it, commits it and only then says it was received."""
-        await _reports(interaction).submit_report(interaction, self.draft())
+        """Nothing here: the reports cog's interaction listener takes every submission (see the class docstring)."""
+
+
+def _submitted_values(components: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each field of a modal submission by custom id: its value (text inputs) or values (selects)."""
+    found: dict[str, Any] = {}
+    for component in components:
+        inner = component.get("component")
+        children = [inner] if isinstance(inner, dict) else list(component.get("components") or [])
+        for child in children:
+            custom_id = child.get("custom_id")
+            if custom_id is not None:
+                found[custom_id] = child.get("values", child.get("value"))
+    return found
+
+
+def draft_from(data: dict[str, Any]) -> tuple[ReportDraft, str] | None:
+    """The report in a submission of the report form, and the form's nonce; None if it is not that form."""
+    match = REPORT_FORM.fullmatch(str(data.get("custom_id", "")))
+    if match is None:
+        return None
+    values = _submitted_values(list(data.get("components") or []))
+    picked = values.get(CATEGORY_ID) or [ReportCategory.OTHER.value]
+    try:
+        category = ReportCategory(picked[0])
+    except ValueError:
+        category = ReportCategory.OTHER
+    channel_id, message_id = int(match["channel_id"]), int(match["message_id"])
+    draft = ReportDraft(
+        guild_id=int(match["guild_id"]),
+        category=category,
+        details=str(values.get(DETAILS_ID) or ""),
+        links=str(values.get(LINKS_ID) or ""),
+        share_name=values.get(SHARE_ID) == ["named"],
+        target_ids=(channel_id, message_id) if message_id else None,
+    )
+    return draft, match["nonce"]
 
 
 class TryAgain(discord.ui.View):
@@ -285,7 +325,7 @@ class TryAgain(discord.ui.View):
     @discord.ui.button(label=strings.REPORT_TRY_AGAIN, style=discord.ButtonStyle.primary)
     async def again(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         """Reopen the form with the member's own words."""
-        await interaction.response.send_modal(ReportModal(self.draft.guild_id, draft=self.draft))
+        await _reports(interaction).reopen_report(interaction, self.draft)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item, /) -> None:
         """Hand the failure to the error-handling cog."""

@@ -11,9 +11,11 @@ outbox). See DESIGN.md, capability C. Logs carry ids, numbers and categories onl
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import logging
 import re
+import secrets
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -28,6 +30,7 @@ from bot.app import ConfidantBot
 from bot.cogs._cases_ui import QuestionModal
 from bot.cogs._reports_ui import (
     DETAILS_MAX_LENGTH,
+    FORM_TIMEOUT,
     LINKS_MAX,
     MenuButton,
     PickGroup,
@@ -35,6 +38,7 @@ from bot.cogs._reports_ui import (
     ReportDraft,
     ReportModal,
     TryAgain,
+    draft_from,
     group_picker,
     menu_view,
     reply_picker,
@@ -99,6 +103,8 @@ class ReportsCog(commands.Cog, name="Reports"):
     def __init__(self, bot: ConfidantBot) -> None:
         self.bot = bot
         self._menu_sent: dict[int, float] = {}
+        # Right-clicked messages' snapshots, by the nonce of the form they wait for (with when they were taken).
+        self._targets: dict[str, tuple[float, Evidence]] = {}
         self.report_message = app_commands.ContextMenu(
             name=strings.CMD_REPORT_MESSAGE,
             callback=self.report_message_callback,
@@ -213,7 +219,40 @@ class ReportsCog(commands.Cog, name="Reports"):
         if refusal is not None:
             await interaction.response.send_message(refusal, ephemeral=True)
             return
-        await interaction.response.send_modal(ReportModal(guild_id, target=target))
+        await interaction.response.send_modal(self.report_form(guild_id, target=target))
+
+    def report_form(
+        self, guild_id: int, *, target: Evidence | None = None, draft: ReportDraft | None = None
+    ) -> ReportModal:
+        """A new report form; the right-clicked message's snapshot waits in memory for its submission."""
+        nonce = secrets.token_hex(8)
+        now = time.monotonic()
+        self._targets = {n: (t, e) for n, (t, e) in self._targets.items() if now - t < FORM_TIMEOUT}
+        if target is not None:
+            self._targets[nonce] = (now, target)
+        ids = None if target is None or target.message_id is None else (target.channel_id or 0, target.message_id)
+        return ReportModal(guild_id, nonce, target_ids=ids, draft=draft)
+
+    async def reopen_report(self, interaction: discord.Interaction, draft: ReportDraft) -> None:
+        """**Open the form again**: the same form, filled in with what the member wrote."""
+        await interaction.response.send_modal(self.report_form(draft.guild_id, target=draft.target, draft=draft))
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Take every submitted report form here, so one opened before a restart is not lost."""
+        if interaction.type is not discord.InteractionType.modal_submit or interaction.data is None:
+            return
+        found = draft_from(dict(interaction.data))
+        if found is None:
+            return
+        draft, nonce = found
+        kept = self._targets.pop(nonce, None)
+        if kept is not None:
+            draft = dataclasses.replace(draft, target=kept[1])
+        try:
+            await self.submit_report(interaction, draft)
+        except Exception as error:  # noqa: BLE001 - top-level handler: every failure is reported with an error id
+            self.bot.dispatch("interaction_error", interaction, error)
 
     async def _refusal(self, guild: discord.Guild, member_id: int) -> str | None:
         """Why the member may not report in the guild now, in words for them; None if they may."""
@@ -251,8 +290,14 @@ class ReportsCog(commands.Cog, name="Reports"):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.bot.working():
-            linked = await self.snapshot_links(guild, member, split_links(draft.links), skip=draft.target)
-            evidence = ([draft.target] if draft.target is not None else []) + linked
+            target = draft.target
+            if target is None and draft.target_ids is not None:
+                # The snapshot taken at the right-click was lost with a restart: take it again, if it still exists.
+                channel_id, message_id = draft.target_ids
+                link = f"https://discord.com/channels/{guild.id}/{channel_id}/{message_id}"
+                target = await self._snapshot_link(guild, member, link)
+            linked = await self.snapshot_links(guild, member, split_links(draft.links), skip=target)
+            evidence = ([target] if target is not None else []) + linked
             case = await self.bot.store.open_case(
                 guild.id,
                 CaseKind.REPORT,

@@ -346,3 +346,27 @@ async def test_a_dm_with_two_cases_waiting_asks_which_one(fake, guild, alice, re
         assert relayed == [(1, "Yes, the Thursday one.")]
         await fake.wait_for(lambda: "passed your answer" in picker.text, what="the confirmation")
         assert not picker.custom_ids()
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+async def test_a_form_opened_before_a_restart_is_still_taken(fake, guild, alice, bob, report_config, key, deleted):
+    """A report form sent after the bot restarted is filed; the right-clicked message is read again, or kept as a link."""
+    chat = guild.channel("group-chat")
+    async with fake.running(confidant(report_config)):
+        posted = await fake.user_message(chat, bob, QUOTED)
+        opened = await fake.message_command(MENU_COMMAND, alice, posted)
+        await opened.wait_response()
+    if deleted:
+        await fake.delete_message(posted)
+    async with fake.running(confidant(report_config)) as bot:
+        submitted = await file_report(fake, opened)
+        reply = await submitted.wait_message()
+        assert "case #1" in reply.text
+        [case] = await bot.store.cases_by_member(alice.id)
+        assert case.text == DETAILS and case.category is ReportCategory.RECORDING
+        [item] = await bot.store.evidence(case.id)
+        assert (item.channel_id, item.message_id) == (chat.id, posted.id)
+        if deleted:
+            assert not item.readable and item.content is None
+        else:
+            assert item.readable and item.content == QUOTED and item.author_id == bob.id
