@@ -63,7 +63,7 @@ _HOUR_SETTINGS = ("reminder_hours", "removal_hours", "decline_removal_hours")
 _ROLE_AND_CHANNEL_SLOTS = (
     "member_role", "moderator_role", "lead_role", "gate_channel", "mod_queue_channel", "cases_channel", "log_channel",
 )  # fmt: skip
-_FLAG_SWITCHES = ("scan_moderators", "nudge_authors", "auto_hold", "remove_forwards")
+_FLAG_SWITCHES = ("scan_moderators", "nudge_authors", "auto_hold", "remove_forwards", "keep_consents")
 _RISK_SETTINGS = ("flag_threshold", "newcomer_threshold", "nudge_min_risk")
 _COUNT_SETTINGS = {
     "newcomer_days": 365, "nudge_cooldown_minutes": 10080, "flag_text_days": 3650,
@@ -138,6 +138,9 @@ class GuildSettings:
     automod_rules: tuple[int, ...] = ()
     # Days after a moderator's decision until a flag's original text is purged.
     flag_text_days: int = 30
+    # Whether a member's consents stay on record under their id when they delete their data (the group's record of
+    # who agreed to what); when off, the rows stay but their id is erased.
+    keep_consents: bool = True
     # -- reports: most breach reports one member may file in a day.
     report_limit_per_day: int = 5
     # Days after a case closes until its evidence and the reporter's identity are purged (the outcome stays).

@@ -1209,6 +1209,13 @@ class Store(CaseQueries, FlagQueries, BreachQueries, TermQueries, ReminderQuerie
         )
         return [_consent(row) for row in rows]
 
+    async def consents_of_user(self, user_id: int) -> list[Consent]:
+        """Every consent ledger row of the user, in any guild, oldest first (their own data)."""
+        rows = await self._read(
+            "read a user's consents", "SELECT * FROM consents WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+        return [_consent(row) for row in rows]
+
     # -- the comprehension check -------------------------------------------------------------------------------
 
     async def quiz_passed(self, guild_id: int, user_id: int, version: int) -> frozenset[int]:
@@ -1253,8 +1260,6 @@ class Store(CaseQueries, FlagQueries, BreachQueries, TermQueries, ReminderQuerie
         are the group's record of who agreed to what, so they are kept unless the guild is in `erase_consents_in`,
         where the row stays but its user id is erased.
         """
-        # TODO(settings): the caller should pass the guilds whose GuildSettings say not to keep consents as the
-        # group's record (a `keep_consents` setting, default True, arrives with /setup and /mydata).
         require_id("user_id", user_id)
         guilds = tuple(erase_consents_in)
 
