@@ -13,12 +13,23 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.config import Config, GuildConfig, Ref
+from models.records import GuildSettings
 from models.store import Store
 
 if TYPE_CHECKING:
     from bot.app import ConfidantBot
 
-__all__ = ["GuildSetup", "is_lead", "is_moderator", "report_setup_problem", "resolve_setup"]
+__all__ = [
+    "SLOTS",
+    "GuildSetup",
+    "is_lead",
+    "is_moderator",
+    "report_setup_problem",
+    "resolve_settings",
+    "resolve_setup",
+    "slot_origin",
+    "static_setup",
+]
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +48,45 @@ class GuildSetup:
     monitored_channels: tuple[discord.abc.GuildChannel, ...] = ()
 
 
+SLOTS = (
+    "member_role",
+    "moderator_role",
+    "lead_role",
+    "gate_channel",
+    "mod_queue_channel",
+    "cases_channel",
+    "log_channel",
+    "monitored_channels",
+)
+
+
+def static_setup(config: Config, guild_id: int) -> GuildConfig:
+    """The guild's `[[guild]]` entry in config.toml, or an empty one."""
+    return config.guild_config(guild_id) or GuildConfig(id=guild_id)
+
+
+def slot_origin(
+    saved: GuildSettings, static: GuildConfig, slot: str
+) -> tuple[str | None, Ref | tuple[Ref, ...] | None]:
+    """Where `resolve_setup` takes a slot from: ("database", value), ("config", value), or (None, None)."""
+    if slot == "monitored_channels":
+        if saved.monitored_channels:
+            return "database", saved.monitored_channels
+        return ("config", static.monitored_channels) if static.monitored_channels else (None, None)
+    if (value := getattr(saved, slot)) is not None:
+        return "database", value
+    if (value := getattr(static, slot)) is not None:
+        return "config", value
+    return None, None
+
+
 async def resolve_setup(guild: discord.Guild, store: Store, config: Config) -> GuildSetup:
     """Resolve the guild's roles and channels against its cache; database settings win over config.toml."""
-    saved = await store.get_guild_settings(guild.id)
-    static = config.guild_config(guild.id) or GuildConfig(id=guild.id)
+    return resolve_settings(guild, await store.get_guild_settings(guild.id), static_setup(config, guild.id))
+
+
+def resolve_settings(guild: discord.Guild, saved: GuildSettings, static: GuildConfig) -> GuildSetup:
+    """`resolve_setup` for settings at hand (e.g. with picks not saved yet): `saved` wins over `static`."""
 
     def ref(slot: str) -> Ref | None:
         value = getattr(saved, slot)

@@ -770,6 +770,180 @@ HISTORY_BREACH_LINE = "#{id} {when}: {why}{step}{state}"
 HISTORY_NONE = "none"
 HISTORY_MORE = "…and {count} more"
 
+# --- /setup ---------------------------------------------------------------------------------------------------------
+# What each slot is called, and what goes wrong without it.
+SETUP_SLOT_NAMES = {
+    "member_role": "member role",
+    "moderator_role": "moderator role",
+    "lead_role": "lead role",
+    "gate_channel": "gate channel",
+    "mod_queue_channel": "moderation queue",
+    "cases_channel": "cases channel",
+    "log_channel": "moderation log channel",
+    "monitored_channels": "monitored channels",
+}
+SETUP_SLOT_WHY = {
+    "member_role": "members who accept the agreement get no role, so the agreement opens no doors",
+    "moderator_role": "only people with Manage Server can moderate",
+    "lead_role": "nobody can unmask an anonymous reporter, even when the group's rules call for it",
+    "gate_channel": "members whose DMs are closed can't be greeted or warned privately",
+    "mod_queue_channel": "flagged messages have nowhere to go",
+    "cases_channel": "reports and questions can't reach the moderators",
+    "log_channel": "moderators' actions aren't logged in Discord",
+    "monitored_channels": "no channel is checked for identifying details",
+}
+# Discord's own names for permissions, as its settings screens show them.
+PERMISSION_NAMES = {
+    "view_channel": "View Channels",
+    "send_messages": "Send Messages",
+    "send_messages_in_threads": "Send Messages in Threads",
+    "create_public_threads": "Create Public Threads",
+    "create_private_threads": "Create Private Threads",
+    "manage_threads": "Manage Threads",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+    "read_message_history": "Read Message History",
+    "manage_messages": "Manage Messages",
+    "manage_roles": "Manage Roles",
+    "moderate_members": "Timeout Members",
+    "kick_members": "Kick Members",
+    "manage_channels": "Manage Channels",
+    "manage_webhooks": "Manage Webhooks",
+    "manage_guild": "Manage Server",
+}
+# Why a channel needs a permission that bot/permissions.py's NEEDS doesn't list.
+SETUP_EXTRA_WHY = {"create_public_threads": "open a thread under each case for the moderators' notes"}
+SETUP_FIX_PREFIX = "Fix:"
+SETUP_MISSING_SLOT = "The {slot} is not set up: {why}."
+SETUP_MISSING_SLOT_FIX = "run `/setup start` and pick the {slot} (or name it in config.toml's [[guild]] entry)."
+SETUP_ROLE_ORDER = (
+    "My role ({bot_role}) is not above the member role ({member_role}), so I can't give it to members who accept "
+    "the agreement."
+)
+SETUP_ROLE_ORDER_FIX = "Server Settings → Roles: drag {bot_role} above {member_role}."
+SETUP_MISSING_PERMISSION = "I don't have {permission} in this server; I need it to {why}."
+SETUP_OPTIONAL_PERMISSION = "Optional: without {permission} I can't {why}."
+SETUP_MISSING_PERMISSION_FIX = "Server Settings → Roles → {bot_role} → enable {permission}."
+SETUP_CHANNEL_PERMISSION = "I don't have {permission} in {channel} (the {slot}); I need it to {why}."
+SETUP_CHANNEL_PERMISSION_FIX = "{channel} → Edit Channel → Permissions → {bot_role} → allow {permission}."
+# The guided setup, one ephemeral message in three steps.
+SETUP_TITLE = "**Set up Confidant in {guild}** — step {step} of 3: {page}"
+SETUP_PAGES = {1: "roles", 2: "channels", 3: "monitored channels"}
+SETUP_PAGE_HELP = {
+    1: "Pick the role members get when they accept the agreement, your moderators' role, and (optionally) the "
+    "leads who may unmask an anonymous reporter. My own role must sit above the member role.",
+    2: "Pick the gate (everyone sees it; members whose DMs are closed get a private thread there), the moderation "
+    "queue, the cases channel and the moderation log. The last three should be private to moderators.",
+    3: "Pick the channels or categories whose messages I check for identifying details (a category covers the "
+    "channels in it).",
+}
+SETUP_SLOT_LINE = "**{slot}:** {value}{source}"
+SETUP_NOT_SET = "not set"
+SETUP_NONE_PICKED = "none"
+SETUP_SOURCE_DATABASE = " (saved)"
+SETUP_SOURCE_CONFIG = " (from config.toml)"
+SETUP_SOURCE_DRAFT = " (picked, not saved yet)"
+SETUP_FOOTER = (
+    "Nothing is stored until you press **Save**. This menu stops working after 15 minutes; run `/setup start` "
+    "again if it does (what you saved stays)."
+)
+SETUP_EXPIRED = "This setup menu has expired. Run `/setup start` again; what you saved stays."
+SETUP_PLACEHOLDERS = {
+    "member_role": "Member role (given on accepting the agreement)",
+    "moderator_role": "Moderator role",
+    "lead_role": "Lead role (may unmask reporters; optional)",
+    "gate_channel": "Gate channel (visible to everyone)",
+    "mod_queue_channel": "Moderation queue (private)",
+    "cases_channel": "Cases channel (private)",
+    "log_channel": "Moderation log channel (private)",
+    "monitored_channels": "Channels or categories to check",
+}
+SETUP_BUTTON_PREVIOUS = "Back"
+SETUP_BUTTON_NEXT = "Next"
+SETUP_BUTTON_CREATE = "Create missing"
+SETUP_BUTTON_CHECK = "Check"
+SETUP_BUTTON_SAVE = "Save"
+# Names of what "Create missing" creates.
+SETUP_CREATE_NAMES = {
+    "member_role": "Member",
+    "moderator_role": "Moderators",
+    "gate_channel": "welcome",
+    "mod_queue_channel": "mod-queue",
+    "cases_channel": "cases",
+    "log_channel": "mod-log",
+}
+SETUP_CREATE_REASON = "Confidant /setup: Create missing, pressed by user {user}"
+SETUP_CREATED = "Created {items}. Press **Save** to keep them in your setup."
+SETUP_CREATED_NOTHING = (
+    "Nothing to create: every role and channel is picked. (Monitored channels are yours to choose; the lead role is "
+    "optional and never created.)"
+)
+SETUP_CREATE_FAILED = (
+    "I couldn't create {item} (HTTP {status}). Fix: give me {permission}, then press Create missing again."
+)
+SETUP_SAVED = "Saved: Confidant now uses this setup in {guild}, ahead of config.toml."
+SETUP_SAVED_NOTHING = "Nothing was picked, so nothing changed."
+SETUP_PROBLEMS_HEADER = "**To fix ({count}):**"
+SETUP_NOTES_HEADER = "**Optional:**"
+SETUP_NO_PROBLEMS = "Everything checks out: roles, channels, role order and my permissions."
+SETUP_PROBLEM_LINE = "• {problem}"
+SETUP_MORE_PROBLEMS = "…and {count} more; fix these first and check again."
+SETUP_SHOW_TITLE = "**Confidant's setup in {guild}**"
+SETUP_SHOW_UNRESOLVED = " — `{ref}` from {source} isn't in this server"
+SETUP_SOURCE_NAMES = {"database": "/setup", "config": "config.toml"}
+
+# --- reminders -------------------------------------------------------------------------------------------------------
+REMINDERS_TITLE = "A confidentiality reminder"
+REMINDERS_FOOTER = "Report a breach privately: send me a direct message, or use /report."
+REMINDERS_EVERY = {
+    "hours": ("every hour", "every {every} hours"),
+    "days": ("every day at {at}", "every {every} days at {at}"),
+}
+REMINDERS_OWN_TEXT = "your text"
+REMINDERS_DEFAULT_TEXT = "the default reminders in turn"
+REMINDERS_ADDED = (
+    "Reminder #{id} added: {schedule} ({zone} time) in {channel}, with {text}. The first one is posted {first}."
+)
+REMINDERS_LIST_HEADER = "**Reminders in this server** (times of day are {zone} time):"
+REMINDERS_LIST_LINE = "**#{id}** {channel} · {schedule} · {text} · next {next}{last}"
+REMINDERS_LIST_LAST = " · last posted {when}"
+REMINDERS_LIST_NONE = "There are no scheduled reminders in this server. Add one with `/reminders add`."
+REMINDERS_REMOVED = "Reminder #{id} in {channel} removed."
+REMINDERS_NOT_FOUND = "There is no reminder #{id} in this server. `/reminders list` shows their numbers."
+REMINDERS_BAD_EVERY = "For a schedule in {unit}, every must be a whole number from 1 to {high}."
+REMINDERS_BAD_AT = "Give the time of day as 24-hour HH:MM, like 09:30 or 18:00."
+REMINDERS_AT_WITH_HOURS = "A time of day only goes with a schedule in days: leave at out, or choose days."
+REMINDERS_TEXT_MAX = "A reminder's text can be at most {limit} characters; yours has {length}. Please shorten it."
+REMINDERS_TEXT_EMPTY = "The reminder's text is empty. Leave text out to use the default reminders."
+REMINDERS_FULL = "This server already has {limit} reminders. Remove one with `/reminders remove` first."
+REMINDERS_CANNOT_POST_HERE = (
+    "I can't post in {channel}. Fix: give me View Channel, Send Messages and Embed Links there, then add the "
+    "reminder again."
+)
+REMINDERS_CANNOT_POST = (
+    "Scheduled reminder #{id} couldn't be posted in {channel} (HTTP {status}). Fix: give me View Channel, Send "
+    "Messages and Embed Links there. It will be tried again at its next time."
+)
+REMINDERS_CHANNEL_GONE = (
+    "Scheduled reminder #{id} has no channel to post in any more. Remove it with `/reminders remove number:{id}`, "
+    "then add it again in another channel."
+)
+REMINDERS_TIMEZONE_SET = (
+    "Time zone set to {zone}: it is {local} there now. Day reminders keep {zone} time from now on, changes of "
+    "daylight saving time included."
+)
+REMINDERS_TIMEZONE_BAD = (
+    "I don't know the time zone {zone}. Use a name from the IANA time zone database, like Europe/London, "
+    "America/New_York or Asia/Kolkata (start typing and pick one from the list)."
+)
+LEAVE_DM = (
+    "You're no longer a member of **{guild}**.\n\n"
+    "What members shared there stays confidential after leaving: please keep their names, stories and "
+    "screenshots to yourself, as you agreed.\n\n"
+    "If you ever see something from the group shared where it shouldn't be, you can report it privately: send me "
+    "a direct message or use /report while you share a server with me, or tell one of {guild}'s moderators."
+)
+
 # --- errors -------------------------------------------------------------------------------------------------------
 ERROR_APOLOGY = (
     "Sorry — something went wrong on our side and that didn't work. Nothing you wrote was shared. "
@@ -825,6 +999,9 @@ CMD_STRIKE_REASON = "Why: what happened (kept encrypted; the member is told the 
 CMD_STRIKE_NUMBER = "The breach's number from /strike list (default: the latest that counts)."
 CMD_HISTORY = "Moderators: a member's agreement answers, flags on their messages and confirmed breaches."
 CMD_HISTORY_MEMBER = "The member."
+CMD_SETUP = "Admins: Confidant's roles and channels in this server."
+CMD_SETUP_START = "Admins: pick roles and channels, create what's missing, and check my permissions."
+CMD_SETUP_SHOW = "Admins: the current setup, where each part comes from, and what needs fixing."
 CMD_CONFIDENTIALITY = "Show the group's key confidentiality rules (only you see the answer)."
 CMD_REPORT = "Report a breach of the group's confidentiality privately (anonymous unless you choose)."
 CMD_REPORT_MESSAGE = "Report confidentiality breach"  # the message context-menu command's name (Apps → …)
