@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import discord
 
 
@@ -21,6 +23,15 @@ class GuardedItem:
     async def run(self, interaction: discord.Interaction) -> None:
         """Do what the item is for."""
         raise NotImplementedError
+
+
+def form_id(prefix: str) -> str:
+    """A custom id for a form (modal), unique to this opening of it.
+
+    discord.py keeps open forms by custom id alone, so two people with the same form open at once under one fixed
+    id would see the first submission close the other's form, and the second go nowhere.
+    """
+    return f"{prefix}:{secrets.token_hex(6)}"[:100]
 
 
 class GuardedModal(discord.ui.Modal):

@@ -13,7 +13,7 @@ import discord
 
 from bot import strings
 from bot.cogs._cases_ui import QuestionModal
-from bot.ui import GuardedItem, GuardedModal
+from bot.ui import GuardedItem, GuardedModal, form_id
 from models.records import Decision
 
 TEXT_INPUT_LIMIT = 4000  # Discord's limit for one text input in a modal
@@ -183,7 +183,7 @@ class EditModal(GuardedModal):
     """An admin's new agreement text, typed in (long texts come as an attached .md file instead)."""
 
     def __init__(self, guild_id: int, draft: str | None) -> None:
-        super().__init__(title=strings.EDIT_MODAL_TITLE, custom_id=f"confidant:agreement:edit:{guild_id}")
+        super().__init__(title=strings.EDIT_MODAL_TITLE, custom_id=form_id(f"confidant:agreement:edit:{guild_id}"))
         self.guild_id = guild_id
         self.text: discord.ui.TextInput = discord.ui.TextInput(
             label=strings.EDIT_MODAL_LABEL,

@@ -14,7 +14,7 @@ from typing import Protocol
 import discord
 
 from bot import strings
-from bot.ui import GuardedItem, GuardedModal
+from bot.ui import GuardedItem, GuardedModal, form_id
 from models.records import BreachAction, Case, CaseKind, CaseStatus
 
 QUESTION_MAX_LENGTH = 2000  # shown in an embed description (limit 4096)
@@ -184,7 +184,7 @@ class QuestionModal(GuardedModal):
     """The member's question to the moderators (one paragraph)."""
 
     def __init__(self, guild_id: int) -> None:
-        super().__init__(title=strings.QUESTION_MODAL_TITLE, custom_id=f"confidant:ask:{guild_id}")
+        super().__init__(title=strings.QUESTION_MODAL_TITLE, custom_id=form_id(f"confidant:ask:{guild_id}"))
         self.guild_id = guild_id
         self.text: discord.ui.TextInput = discord.ui.TextInput(
             label=strings.QUESTION_MODAL_LABEL,
@@ -205,7 +205,7 @@ class AnswerModal(GuardedModal):
 
     def __init__(self, guild_id: int, number: int) -> None:
         title = strings.ANSWER_MODAL_TITLE.format(number=number)
-        super().__init__(title=title, custom_id=f"confidant:case:answer-form:{guild_id}:{number}")
+        super().__init__(title=title, custom_id=form_id(f"confidant:case:answer-form:{guild_id}:{number}"))
         self.guild_id, self.number = guild_id, number
         self.text: discord.ui.TextInput = discord.ui.TextInput(
             label=strings.ANSWER_MODAL_LABEL,
@@ -247,7 +247,7 @@ class CaseForm(GuardedModal):
 
     def __init__(self, action: str, guild_id: int, number: int, *, suspects: Sequence[int] = ()) -> None:
         title = self.TITLES[action].format(number=number)
-        super().__init__(title=title, custom_id=f"confidant:case:{action}-form:{guild_id}:{number}")
+        super().__init__(title=title, custom_id=form_id(f"confidant:case:{action}-form:{guild_id}:{number}"))
         self.action, self.guild_id, self.number = action, guild_id, number
         self.fields: dict[str, discord.ui.Item] = {}
         prefix = f"confidant:case:{action}-"
@@ -309,7 +309,7 @@ class ReplyModal(GuardedModal):
 
     def __init__(self, guild_id: int, number: int) -> None:
         title = strings.CASE_REPLY_TITLE.format(number=number)
-        super().__init__(title=title, custom_id=f"confidant:case-reply-form:{guild_id}:{number}")
+        super().__init__(title=title, custom_id=form_id(f"confidant:case-reply-form:{guild_id}:{number}"))
         self.guild_id, self.number = guild_id, number
         self.text = _text("confidant:case-reply:text", strings.CASE_REPLY_LABEL, max_length=RELAY_MAX_LENGTH)
         self.add_item(self.text)

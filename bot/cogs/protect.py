@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot import strings
 from bot.app import ConfidantBot
-from bot.ui import GuardedModal
+from bot.ui import GuardedModal, form_id
 from models.terms import MAX_PROTECTED_TERMS
 from rules.detection.findings import Label
 from rules.detection.policy import MAX_TERM_WORDS, term_key
@@ -48,7 +48,7 @@ class ProtectModal(GuardedModal):
 
     def __init__(self, kind: str) -> None:
         title = strings.PROTECT_MODAL_TITLE.format(kind=strings.PROTECT_KIND_CHOICES[kind])
-        super().__init__(title=title[:45], custom_id=f"confidant:protect:add:{kind}")
+        super().__init__(title=title[:45], custom_id=form_id(f"confidant:protect:add:{kind}"))
         self.kind = kind
         self.term: discord.ui.TextInput = discord.ui.TextInput(
             label=strings.PROTECT_MODAL_LABEL,

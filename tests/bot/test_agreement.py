@@ -981,3 +981,22 @@ async def test_an_out_of_range_setting_is_refused_clearly_and_nothing_is_saved(f
             assert not reply.embeds and "\n" not in reply.text
     assert await stored_settings(quiz_config, key, guild) == GuildSettings()
     assert await settings_audit(quiz_config, key, guild) == []
+
+
+async def test_two_newcomers_with_the_question_form_open_at_once_both_reach_the_moderators(
+    fake, guild, setup_config
+):
+    """Open forms are told apart per opening: the first submission must not swallow the second member's form."""
+    first, second = fake.add_user("first"), fake.add_user("second")
+    async with fake.running(confidant(setup_config)) as bot:
+        opened = []
+        for user in (first, second):
+            await fake.member_join(guild, user)
+            dm = await fake.wait_for_message(to=user)
+            clicked = await fake.click(dm, ids(guild, user)["question"], user)
+            await clicked.wait_response()
+            opened.append(clicked)
+        for clicked, text in zip(opened, ("first's question", "second's question"), strict=True):
+            await (await fake.submit_modal(clicked, {"confidant:ask:text": text})).wait_message()
+        texts = {(await bot.store.case(guild.id, n)).text for n in (1, 2)}
+    assert texts == {"first's question", "second's question"}

@@ -19,7 +19,7 @@ async def protect(fake: FakeDiscord, user: User, term: str, kind: str = "name"):
     """Run /protect add in the member's DM, fill in the form, and return the bot's final reply."""
     opened = await fake.slash("protect add", user, None, kind=kind)
     await opened.wait_response()
-    assert opened.modal is not None and opened.modal["custom_id"] == f"confidant:protect:add:{kind}"
+    assert opened.modal is not None and opened.modal["custom_id"].startswith(f"confidant:protect:add:{kind}:")
     submitted = await fake.submit_modal(opened, {TERM_FIELD: term})
     return await submitted.wait_message()
 
