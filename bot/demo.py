@@ -153,6 +153,70 @@ async def _flagging_scenes(fake: FakeDiscord, group: Guild, alice: User, dana: U
     show.message("#mod-queue", "Confidant", fake.state.messages[flag.id])
 
 
+async def _report_scenes(fake: FakeDiscord, group: Guild, alice: User, dana: User, show: Transcript) -> None:
+    """A member right-clicks a message and reports it anonymously; the moderators carry it through to the end."""
+    gus = next(user for user in fake.state.users.values() if user.name == "gus")
+    show.scene("A member reports a breach anonymously, from the message itself")
+    boast = "lol bea's share from last night is going in my other server, already screenshotted it"
+    show.said("#group-chat", "gus", boast)
+    posted = await fake.user_message(group.channel("group-chat"), gus, boast)
+    show.said("#group-chat", "alice", "right-clicks gus's message → Apps → Report confidentiality breach")
+    opened = await fake.message_command("Report confidentiality breach", alice, posted)
+    await opened.wait_response()
+    details = "gus says he screenshotted bea's share and is posting it in another server."
+    show.note(
+        "A form opens, only for alice: what kind of breach, what happened, optional message links, and whether the "
+        "moderators may see her name (no, unless she says so). She picks 'A screenshot or recording was taken'."
+    )
+    show.said("form", "alice", details)
+    values = {"confidant:report:category": ["recording"], "confidant:report:details": details}
+    received = await (await fake.submit_modal(opened, values)).wait_message()
+    show.message("#group-chat", "Confidant", received, alice)
+    post = await fake.wait_for_message(group.channel("cases"), predicate=lambda m: not m.ephemeral, timeout=10)
+    show.note("The report was saved before alice was told. In #cases, the moderators see it — and not who filed it:")
+    show.message("#cases", "Confidant", post)
+
+    def press(action: str) -> str:
+        current = fake.state.messages[post.id]
+        return next(c for c in current.custom_ids() if c.startswith(f"confidant:case:{action}:"))
+
+    show.scene("The moderators acknowledge it and ask the reporter a question")
+    show.said("#cases", "dana", "presses [ Acknowledge ]")
+    await (await fake.click(fake.state.messages[post.id], press("ack"), dana)).wait_response()
+    show.message("DM", "Confidant", await fake.wait_for_message(to=alice))
+    question = "Thank you. Do you know which server he meant?"
+    show.said("#cases", "dana", f"presses [ Ask reporter ]: {question}")
+    asking = await fake.click(fake.state.messages[post.id], press("ask"), dana)
+    await asking.wait_response()
+    await (await fake.submit_modal(asking, {"confidant:case:ask-text": question})).wait_message()
+    show.message("DM", "Confidant", await fake.wait_for_message(to=alice))
+    answer = "He said his 'recovery memes' server, I think."
+    show.said("DM", "alice", answer)
+    await fake.user_message(fake.dm_channel(alice), alice, answer)
+    thread = next(t for t in group.threads if t.name.startswith("Case #"))
+    relayed = await fake.wait_for_message(thread, predicate=lambda m: "recovery memes" in m.text)
+    show.message(f"#cases › {thread.name}", "Confidant", relayed)
+    await fake.wait_for_message(to=alice)  # "passed to the moderators"
+    show.note("Neither side learns who the other is: dana's name never reaches alice, alice's never reaches #cases.")
+
+    show.scene("The moderators resolve the case; the reporter is told")
+    outcome = "Spoke with gus; he deleted the screenshot and confirmed it was not posted. Warning given."
+    note = "Thank you for telling us. We've dealt with it, and the screenshot has been deleted."
+    show.said("#cases", "dana", "presses [ Resolve ]: action warning, member gus, with an outcome and a note")
+    resolving = await fake.click(fake.state.messages[post.id], press("resolve"), dana)
+    await resolving.wait_response()
+    values = {
+        "confidant:case:resolve-action": ["warning"], "confidant:case:resolve-member": [gus],
+        "confidant:case:resolve-outcome": outcome, "confidant:case:resolve-note": note,
+    }  # fmt: skip
+    await (await fake.submit_modal(resolving, values)).wait_message()
+    told = await fake.wait_for_message(to=alice, predicate=lambda m: "resolved" in m.text.lower())
+    show.message("DM", "Confidant", told)
+    warned = await fake.wait_for_message(to=gus)
+    show.note("The warning counts as a confirmed breach, so gus takes the first step of the strike ladder:")
+    show.message("DM to gus", "Confidant", warned)
+
+
 async def _strike_scenes(fake: FakeDiscord, group: Guild, dana: User, show: Transcript) -> None:
     """A member's confirmed breaches walk up the strike ladder; removal waits for a moderator."""
     show.scene("Confirmed breaches walk up the strike ladder")
@@ -242,6 +306,8 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
             )
             alice = fake.add_user("alice")
             fake.add_member(group, alice, roles=[group.role("Member")])
+            gus = fake.add_user("gus")
+            fake.add_member(group, gus, roles=[group.role("Member")])
             eli = fake.add_user("eli")
             fake.add_member(group, eli, roles=[group.role("Member")])
             dana = fake.add_user("dana")
@@ -289,6 +355,7 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
                 )
                 await _onboarding_scenes(fake, group, show)
                 await _flagging_scenes(fake, group, alice, dana, show)
+                await _report_scenes(fake, group, alice, dana, show)
                 await _strike_scenes(fake, group, dana, show)
                 await _mydata_scenes(fake, alice, show)
             show.scene("The bot shuts down")

@@ -579,7 +579,10 @@ class CasesCog(commands.Cog, name="Cases"):
         await self._audit(closed, moderator, AuditAction.CASE_STATUS, f"{status.value}, action {breach.value}")
         reply = (strings.CASE_RESOLVED if resolving else strings.CASE_DISMISSED).format(number=case.number)
         if breach is not BreachAction.NONE and subject is not None:
-            await self.bot.store.record_breach(guild.id, subject, BreachSource.CASE, case.number, moderator.id)
+            recorded = await self.bot.store.record_breach(
+                guild.id, subject, BreachSource.CASE, case.number, moderator.id
+            )
+            self.bot.dispatch("breach_confirmed", recorded)  # the strike ladder takes it from here
             reply += strings.CASE_BREACH_RECORDED.format(
                 member=f"<@{subject}>", action=strings.CASE_ACTION_NAMES[breach.value]
             )

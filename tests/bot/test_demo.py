@@ -22,6 +22,9 @@ async def test_demo_runs_every_scene_and_exits_0():
         "== A newcomer with closed DMs is greeted in a private thread",
         "== A member shares a phone number and a friend's workplace",
         "== A moderator reveals the message, then removes it",
+        "== A member reports a breach anonymously, from the message itself",
+        "== The moderators acknowledge it and ask the reporter a question",
+        "== The moderators resolve the case; the reporter is told",
         "== Confirmed breaches walk up the strike ladder",
         "== A member exports their data, then deletes it",
         "== The bot shuts down",
@@ -38,6 +41,10 @@ async def test_demo_runs_every_scene_and_exits_0():
     assert "strike 2, step **a timeout of 1 hour**" in transcript and "Removal proposed" in transcript
     assert "(they were told why privately)" in transcript
     flat = " ".join(transcript.split())
+    cases_post = transcript.split("[#cases] Confidant:")[1].split("== ")[0]
+    assert "Reporter A-1" in cases_post and "alice" not in cases_post
+    assert "**Reporter A-1:**" in transcript and "has been resolved" in transcript
+    assert "(a breach report the moderators looked into)" in flat
     assert "1 flag(s) on her own messages" in flat and "A new export now holds 0 item(s)." in flat
     assert "Confidant (only cal sees this):" in transcript
     assert "Question 1 of" in transcript and "Not quite" in transcript and "press **I agree**" in transcript
