@@ -23,12 +23,16 @@ from models.errors import StorageError
 from models.store import Store, backup, migrate
 
 if TYPE_CHECKING:
+    import discord
+
     from bot.app import ConfidantBot
 
 log = logging.getLogger("bot")
 
 DEFAULT_CONFIG = Path("config.toml")
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+CHECK_LOGIN_SECONDS = 30.0  # `check` gives up on Discord after this long
+CHECK_GUILD_READY_SECONDS = 1.0  # and takes the guilds it has after this long without a new one
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -97,7 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate the config, the secrets, the database and the language model; report each as ok or what is wrong."""
+    """Validate the config, secrets, database and model; log in and report each server's setup problems."""
     problems = 0
 
     def report(name: str, detail: str, ok: bool) -> None:
@@ -112,12 +116,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     report("config", f"{config.source} ({len(config.guild)} static guild entries)", ok=True)
 
+    token: str | None = None
     try:
-        config.discord.token()
+        token = config.discord.token()
         report("token", f"{config.discord.token_env} is set", ok=True)
     except ConfigError as exc:
         report("token", str(exc), ok=False)
 
+    database: FieldCipher | None = None  # the key, once the database opened with it
     try:
         cipher = FieldCipher.from_env(config.storage.key_env)
     except StorageError as exc:
@@ -128,16 +134,111 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             version = asyncio.run(_open_and_close(config.storage.path, cipher))
             report("database", f"{config.storage.path} (schema version {version})", ok=True)
+            database = cipher
         except StorageError as exc:
             report("database", str(exc), ok=False)
 
     report(*_check_model(config.detection.model, config.detection.ner))
+
+    if args.offline:
+        print(f"{'discord':<9}skipped  --offline: not logged in, guild setups not checked")
+    elif token is not None:
+        for name, detail, ok, details in asyncio.run(check_discord(config, token, database)):
+            report(name, detail, ok)
+            for line in details:
+                print(f"{'':<11}{line}")
     return EXIT_OK if problems == 0 else EXIT_PROBLEM
 
 
 async def _open_and_close(path: Path, cipher: FieldCipher) -> int:
     async with Store.open(path, cipher) as store:
         return await store.schema_version()
+
+
+CheckLine = tuple[str, str, bool, list[str]]  # name, detail, ok, lines printed under it
+
+
+async def check_discord(
+    config: Config, token: str, cipher: FieldCipher | None, *, timeout: float = CHECK_LOGIN_SECONDS
+) -> list[CheckLine]:
+    """Log in with the guilds intent only, and report each guild's setup problems (the database's and config's)."""
+    import discord
+
+    # Its warnings about voice support (not installed, not needed) would only clutter the report.
+    quiet = logging.getLogger("discord.client")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        client = discord.AutoShardedClient(
+            intents=discord.Intents(guilds=True), guild_ready_timeout=CHECK_GUILD_READY_SECONDS, max_messages=None
+        )
+    finally:
+        quiet.setLevel(level)
+    ready = asyncio.Event()
+
+    async def on_ready() -> None:
+        ready.set()
+
+    client.on_ready = on_ready  # type: ignore[attr-defined] - what @client.event does
+    async with client:
+        try:
+            await asyncio.wait_for(client.login(token), timeout)
+        except discord.LoginFailure:
+            return [("discord", f"Discord refused the token in {config.discord.token_env}; copy it again from the "
+                     "developer portal (Bot → Reset Token)", False, [])]  # fmt: skip
+        except (TimeoutError, OSError, discord.HTTPException) as exc:
+            return [("discord", f"could not reach Discord: {_first_line(exc)}", False, [])]
+        connection = asyncio.create_task(client.connect(reconnect=False), name="confidant-check-connect")
+        waiter = asyncio.create_task(ready.wait(), name="confidant-check-ready")
+        await asyncio.wait({connection, waiter}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.is_set():
+            waiter.cancel()
+            failure = connection.exception() if connection.done() else None
+            await client.close()
+            detail = _first_line(failure) if failure is not None else f"no answer within {timeout:.0f} s"
+            return [("discord", f"logged in, but the gateway connection failed: {detail}", False, [])]
+        lines: list[CheckLine] = [
+            ("discord", f"logged in as {client.user} (id {client.user.id if client.user else '?'}), "
+             f"in {len(client.guilds)} servers", True, []),
+        ]  # fmt: skip
+        lines += await _guild_lines(config, client.guilds, cipher)
+        await client.close()
+        await asyncio.gather(connection, return_exceptions=True)
+    return lines
+
+
+async def _guild_lines(config: Config, guilds: Sequence[discord.Guild], cipher: FieldCipher | None) -> list[CheckLine]:
+    """One line per guild: ok, or PROBLEM with each problem (and the optional notes) under it."""
+    from bot.setup import resolve_settings, resolve_setup, static_setup
+    from bot.setup_check import setup_problems
+    from models.records import GuildSettings
+
+    lines: list[CheckLine] = []
+    async with contextlib.AsyncExitStack() as stack:
+        store = None if cipher is None else await stack.enter_async_context(Store.open(config.storage.path, cipher))
+        for guild in sorted(guilds, key=lambda g: g.id):
+            if store is None:  # the database line already says why: judge config.toml alone
+                setup = resolve_settings(guild, GuildSettings(), static_setup(config, guild.id))
+            else:
+                setup = await resolve_setup(guild, store, config)
+            found = setup_problems(guild, setup)
+            faults = [p for p in found if not p.note]
+            notes = [p for p in found if p.note]
+            summary = _count(len(faults), "setup problem") if faults else "set up"
+            if notes:
+                summary += f" ({_count(len(notes), 'optional note')})"
+            details = [f"- {p}" for p in faults] + [f"- (optional) {p}" for p in notes]
+            lines.append(("guild", f"{guild.name} ({guild.id}): {summary}", not faults, details))
+    return lines
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'s' * (number != 1)}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _check_model(model: str, ner: str) -> tuple[str, str, bool]:
@@ -257,7 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _command(sub, "run", cmd_run, [with_config])
-    _command(sub, "check", cmd_check, [with_config])
+    check = _command(sub, "check", cmd_check, [with_config])
+    check.add_argument("--offline", action="store_true", help="don't log in to Discord (no per-server checks)")
     _command(sub, "demo", cmd_demo)
     scan = _command(sub, "scan", cmd_scan)
     scan.add_argument("--config", type=Path, default=None, help="take detection settings from this config file")

