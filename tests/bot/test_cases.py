@@ -55,13 +55,6 @@ def case_config(config: Config, guild: Guild, leads) -> Config:
 
 
 @pytest.fixture
-def mod(fake: FakeDiscord, guild: Guild) -> User:
-    user = fake.add_user("mod")
-    fake.add_member(guild, user, roles=[guild.role("Moderators")])
-    return user
-
-
-@pytest.fixture
 def lead(fake: FakeDiscord, guild: Guild, leads) -> User:
     user = fake.add_user("lead")
     fake.add_member(guild, user, roles=[guild.role("Moderators"), leads])

@@ -1,34 +1,12 @@
 """The moderation log over the wire: audit entries reach the log channel without identifying text; /history."""
 
-import dataclasses
-
-import pytest
-
-from bot.config import Config, GuildConfig
-from bot.fakediscord import FakeDiscord, Guild, User
 from tests.conftest import confidant
 
 EMAIL = "email me at sam.jones@example.com any time"
 
 
-@pytest.fixture
-def log_config(config: Config, guild: Guild) -> Config:
-    entry = GuildConfig(
-        id=guild.id, member_role="Member", moderator_role="Moderators", gate_channel="welcome",
-        mod_queue_channel="mod-queue", cases_channel="cases", log_channel="mod-log", monitored_channels=("Group",),
-    )  # fmt: skip
-    return dataclasses.replace(config, guild=(entry,))
-
-
-@pytest.fixture
-def mod(fake: FakeDiscord, guild: Guild) -> User:
-    user = fake.add_user("mod")
-    fake.add_member(guild, user, roles=[guild.role("Moderators")])
-    return user
-
-
-async def test_moderators_actions_are_posted_to_the_log_without_the_text(fake, guild, alice, mod, log_config):
-    async with fake.running(confidant(log_config)):
+async def test_moderators_actions_are_posted_to_the_log_without_the_text(fake, guild, alice, mod, group_config):
+    async with fake.running(confidant(group_config)):
         await fake.user_message(guild.channel("group-chat"), alice, EMAIL)
         post = await fake.wait_for_message(guild.channel("mod-queue"), predicate=lambda m: not m.ephemeral, timeout=10)
         await fake.wait_for_message(to=alice)
@@ -48,8 +26,8 @@ async def test_moderators_actions_are_posted_to_the_log_without_the_text(fake, g
             assert "sam.jones" not in message.text and "example.com" not in message.text
 
 
-async def test_history_shows_a_members_record_to_moderators_only(fake, guild, alice, mod, log_config):
-    async with fake.running(confidant(log_config)):
+async def test_history_shows_a_members_record_to_moderators_only(fake, guild, alice, mod, group_config):
+    async with fake.running(confidant(group_config)):
         refused = await (await fake.slash("history", alice, guild.channel("general"), member=mod)).wait_message()
         assert "permission" in refused.text
         await fake.user_message(guild.channel("group-chat"), alice, EMAIL)

@@ -1,11 +1,10 @@
 """/mydata over the wire: a member exports their own data as a file and deletes it, in a DM with the bot."""
 
-import dataclasses
 import json
 
 import pytest
 
-from bot.config import Config, GuildConfig
+from bot.config import Config
 from bot.fakediscord import FakeDiscord, Guild, User
 from models.crypto import FieldCipher
 from models.records import BreachSource, CaseKind, Decision, GuildSettings, ReportCategory, Via
@@ -14,15 +13,6 @@ from rules.agreement import default_agreement
 from tests.conftest import confidant
 
 EMAIL = "email me at sam.jones@example.com any time"
-
-
-@pytest.fixture
-def data_config(config: Config, guild: Guild) -> Config:
-    entry = GuildConfig(
-        id=guild.id, member_role="Member", moderator_role="Moderators", gate_channel="welcome",
-        mod_queue_channel="mod-queue", cases_channel="cases", log_channel="mod-log", monitored_channels=("Group",),
-    )  # fmt: skip
-    return dataclasses.replace(config, guild=(entry,))
 
 
 async def seed(config: Config, key: str, guild: Guild, alice: User, bob: User) -> None:
@@ -44,11 +34,11 @@ async def export(fake: FakeDiscord, user: User) -> dict:
     return json.loads(message.attachments[0].data)
 
 
-async def test_export_holds_a_members_own_data_and_nothing_about_reports_on_them(fake, guild, alice, data_config, key):
+async def test_export_holds_a_members_own_data_and_nothing_about_reports_on_them(fake, guild, alice, group_config, key):
     bob = fake.add_user("bob")
     fake.add_member(guild, bob, roles=[guild.role("Member")])
-    await seed(data_config, key, guild, alice, bob)
-    async with fake.running(confidant(data_config)):
+    await seed(group_config, key, guild, alice, bob)
+    async with fake.running(confidant(group_config)):
         await fake.user_message(guild.channel("group-chat"), alice, EMAIL)
         await fake.wait_for_message(guild.channel("mod-queue"), predicate=lambda m: not m.ephemeral, timeout=10)
         await fake.wait_for_message(to=alice)
@@ -62,13 +52,13 @@ async def test_export_holds_a_members_own_data_and_nothing_about_reports_on_them
     assert "screenshotted" not in text and "bob's report" not in text and str(bob.id) not in text
 
 
-async def test_delete_erases_the_members_data_after_confirmation(fake, guild, alice, data_config, key):
+async def test_delete_erases_the_members_data_after_confirmation(fake, guild, alice, group_config, key):
     bob = fake.add_user("bob")
     fake.add_member(guild, bob, roles=[guild.role("Member")])
-    await seed(data_config, key, guild, alice, bob)
-    async with Store.open(data_config.storage.path, FieldCipher([key])) as store:
+    await seed(group_config, key, guild, alice, bob)
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         await store.save_guild_settings(guild.id, GuildSettings(keep_consents=False))
-    async with fake.running(confidant(data_config)):
+    async with fake.running(confidant(group_config)):
         asked = await (await fake.slash("mydata delete", alice)).wait_message()
         assert "can't be undone" in asked.text
         confirm = asked.custom_ids()[0]
@@ -77,13 +67,13 @@ async def test_delete_erases_the_members_data_after_confirmation(fake, guild, al
         await fake.wait_for(lambda: "deleted" in fake.state.messages[asked.id].text)
         data = await export(fake, alice)
     assert data["consents"] == data["reports"] == data["flags_on_my_messages"] == data["confirmed_breaches"] == []
-    async with Store.open(data_config.storage.path, FieldCipher([key])) as store:
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         kept = await store.case(guild.id, 1)
         assert kept.member_id == 0 and kept.text == "my own report"  # the report stays, without her name
         assert await store.consents(guild.id, alice.id) == []
 
 
-async def test_mydata_is_only_offered_in_dms(fake, guild, alice, data_config):
-    async with fake.running(confidant(data_config)):
+async def test_mydata_is_only_offered_in_dms(fake, guild, alice, group_config):
+    async with fake.running(confidant(group_config)):
         with pytest.raises(Exception):  # noqa: B017, PT011 - the fake refuses a command not available there
             await fake.slash("mydata export", alice, guild.channel("general"))

@@ -1,10 +1,5 @@
 """The strike ladder over the wire: warnings, timeouts, proposed removals, /strike add|remove|list."""
 
-import dataclasses
-
-import pytest
-
-from bot.config import Config, GuildConfig
 from bot.fakediscord import FakeDiscord, Guild, User
 from models.crypto import FieldCipher
 from models.records import AuditAction, BreachSource, GuildSettings
@@ -12,29 +7,13 @@ from models.store import Store
 from tests.conftest import confidant
 
 
-@pytest.fixture
-def strike_config(config: Config, guild: Guild) -> Config:
-    entry = GuildConfig(
-        id=guild.id, member_role="Member", moderator_role="Moderators", gate_channel="welcome",
-        mod_queue_channel="mod-queue", cases_channel="cases", log_channel="mod-log", monitored_channels=("Group",),
-    )  # fmt: skip
-    return dataclasses.replace(config, guild=(entry,))
-
-
-@pytest.fixture
-def mod(fake: FakeDiscord, guild: Guild) -> User:
-    user = fake.add_user("mod")
-    fake.add_member(guild, user, roles=[guild.role("Moderators")])
-    return user
-
-
 async def add_strike(fake: FakeDiscord, guild: Guild, mod: User, member: User, reason: str = "shared a screenshot"):
     pressed = await fake.slash("strike add", mod, guild.channel("general"), member=member, reason=reason)
     return await pressed.wait_message()
 
 
-async def test_the_ladder_warns_then_times_out_then_proposes_removal(fake, guild, alice, mod, strike_config, key):
-    async with fake.running(confidant(strike_config)):
+async def test_the_ladder_warns_then_times_out_then_proposes_removal(fake, guild, alice, mod, group_config, key):
+    async with fake.running(confidant(group_config)):
         first = await add_strike(fake, guild, mod, alice)
         assert first.ephemeral and "strike 1" in first.text and "a private warning" in first.text
         warning = await fake.wait_for_message(to=alice)
@@ -63,7 +42,7 @@ async def test_the_ladder_warns_then_times_out_then_proposes_removal(fake, guild
         goodbye = await fake.wait_for_message(to=alice)
         assert "removed you" in goodbye.text
         await fake.wait_for(lambda: "Removed" in fake.state.messages[proposal.id].text)
-    async with Store.open(strike_config.storage.path, FieldCipher([key])) as store:
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         breaches = await store.breaches(guild.id, alice.id)
         entries = await store.audit_entries(guild.id, limit=50)
     assert [b.step for b in breaches] == ["warn", "timeout:60", "timeout:1440", "remove"]
@@ -72,10 +51,10 @@ async def test_the_ladder_warns_then_times_out_then_proposes_removal(fake, guild
     assert any(e.action is AuditAction.MEMBER_REMOVED and e.subject_id == alice.id for e in entries)
 
 
-async def test_dont_remove_keeps_the_member(fake, guild, alice, mod, strike_config, key):
-    async with Store.open(strike_config.storage.path, FieldCipher([key])) as store:
+async def test_dont_remove_keeps_the_member(fake, guild, alice, mod, group_config, key):
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         await store.save_guild_settings(guild.id, GuildSettings(strike_ladder=("remove",)))
-    async with fake.running(confidant(strike_config)):
+    async with fake.running(confidant(group_config)):
         await add_strike(fake, guild, mod, alice)
         proposal = await fake.wait_for_message(guild.channel("mod-queue"))
         keep = next(c for c in proposal.custom_ids() if ":keep:" in c)
@@ -84,8 +63,8 @@ async def test_dont_remove_keeps_the_member(fake, guild, alice, mod, strike_conf
         assert alice.id in guild.members
 
 
-async def test_taken_back_and_expired_breaches_do_not_count(fake, guild, alice, mod, strike_config, key):
-    async with fake.running(confidant(strike_config)):
+async def test_taken_back_and_expired_breaches_do_not_count(fake, guild, alice, mod, group_config, key):
+    async with fake.running(confidant(group_config)):
         await add_strike(fake, guild, mod, alice)
         await fake.wait_for_message(to=alice)
         taken = await (await fake.slash("strike remove", mod, guild.channel("general"), member=alice)).wait_message()
@@ -97,18 +76,18 @@ async def test_taken_back_and_expired_breaches_do_not_count(fake, guild, alice, 
         assert "1 counting" in listed.text and "taken back" in listed.text
 
 
-async def test_strike_commands_are_for_moderators(fake, guild, alice, strike_config):
+async def test_strike_commands_are_for_moderators(fake, guild, alice, group_config):
     bob = fake.add_user("bob")
     fake.add_member(guild, bob, roles=[guild.role("Member")])
-    async with fake.running(confidant(strike_config)):
+    async with fake.running(confidant(group_config)):
         refused = await add_strike(fake, guild, bob, alice)
         assert "permission" in refused.text
         listed = await (await fake.slash("strike list", bob, guild.channel("general"), member=alice)).wait_message()
         assert "permission" in listed.text
 
 
-async def test_a_breach_confirmed_on_a_flag_takes_the_first_step(fake, guild, alice, mod, strike_config, key):
-    async with fake.running(confidant(strike_config)):
+async def test_a_breach_confirmed_on_a_flag_takes_the_first_step(fake, guild, alice, mod, group_config, key):
+    async with fake.running(confidant(group_config)):
         await fake.user_message(guild.channel("group-chat"), alice, "email me at sam.jones@example.com any time")
         post = await fake.wait_for_message(guild.channel("mod-queue"), predicate=lambda m: not m.ephemeral, timeout=10)
         await fake.wait_for_message(to=alice)  # the nudge
@@ -117,6 +96,6 @@ async def test_a_breach_confirmed_on_a_flag_takes_the_first_step(fake, guild, al
         await fake.wait_for_message(to=alice)  # the text given back
         warning = await fake.wait_for_message(to=alice)
         assert "strike 1" in warning.text and "removed for identifying details" in warning.text
-    async with Store.open(strike_config.storage.path, FieldCipher([key])) as store:
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         breaches = await store.breaches(guild.id, alice.id)
     assert [(b.source, b.step) for b in breaches] == [(BreachSource.FLAG, "warn")]
