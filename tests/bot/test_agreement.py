@@ -983,9 +983,7 @@ async def test_an_out_of_range_setting_is_refused_clearly_and_nothing_is_saved(f
     assert await settings_audit(quiz_config, key, guild) == []
 
 
-async def test_two_newcomers_with_the_question_form_open_at_once_both_reach_the_moderators(
-    fake, guild, setup_config
-):
+async def test_two_newcomers_with_the_question_form_open_at_once_both_reach_the_moderators(fake, guild, setup_config):
     """Open forms are told apart per opening: the first submission must not swallow the second member's form."""
     first, second = fake.add_user("first"), fake.add_user("second")
     async with fake.running(confidant(setup_config)) as bot:
