@@ -227,6 +227,11 @@ SETTINGS_QUIZ = (
     "**Comprehension check** (`quiz`): **{value}** — a few questions before **I agree** lets a newcomer in. Only "
     "with the default agreement: a group that published its own has no check."
 )
+SETTINGS_KEEP_CONSENTS = (
+    "**Keep answers on record** (`keep_consents`): **{value}** — when a member deletes their data with `/mydata`, "
+    "their agreement answers stay under their id as the group's record of who agreed (off: the rows stay, without "
+    "their id)."
+)
 SETTINGS_GRACE = (
     "**Grace period** (`grace_days`): **{value}** day(s) — after a new version is published, how long members who "
     "accepted an older one keep access while they read it."
@@ -487,6 +492,11 @@ STRIKE_NONE_TO_REMOVE = "{member} has no breach #{id} that still counts."
 STRIKE_LIST_HEADER = "**Confirmed breaches of {member}** ({counting} counting; breaches expire after {days} days):"
 STRIKE_LIST_LINE = "#{id} · {when} · {why}{step}{state}"
 STRIKE_LIST_NONE = "{member} has no confirmed breaches."
+STRIKE_SETTINGS = (
+    "**The strike ladder** (`ladder`: `{ladder}`) — what each confirmed breach that still counts leads to; past the "
+    "last step, it repeats:\n{steps}\nBreaches stop counting after **{days}** days (`expiry_days`; 0: never)."
+)
+STRIKE_SETTINGS_INVALID = "I couldn't save that: {problem}. Nothing was changed."
 STRIKE_REASON_MAX = "Please keep the reason under {limit} characters."
 
 # --- reports: members -----------------------------------------------------------------------------------------------
@@ -770,6 +780,23 @@ HISTORY_BREACH_LINE = "#{id} {when}: {why}{step}{state}"
 HISTORY_NONE = "none"
 HISTORY_MORE = "…and {count} more"
 
+# --- /mydata ---------------------------------------------------------------------------------------------------------
+MYDATA_EXPORTED = (
+    "Here is everything Confidant keeps that is yours: your agreement answers, the reports and questions you filed "
+    "(with what you were told), flags on your own messages with their text, confirmed breaches recorded against "
+    "you, and the kinds of what you protected. It never includes reports about you or other people's messages."
+)
+MYDATA_DELETE_BUTTON = "Delete my data"
+MYDATA_DELETE_CONFIRM = (
+    "This deletes what Confidant keeps about you, in every group: flags on your messages and their text, your "
+    "questions, your protected terms, your onboarding progress. Reports you filed stay with the moderators (they "
+    "may be about someone else's breach) but your name is erased from them, as it is from the moderation log and "
+    "breach records. A group may keep your agreement answers as its record of who agreed. This can't be undone. "
+    "Press the button within five minutes to go ahead."
+)
+MYDATA_DELETED = "Done: your data is deleted."
+MYDATA_CONSENTS_KEPT = " Your agreement answers stay on record in: {groups} (those groups keep them)."
+
 # --- /setup ---------------------------------------------------------------------------------------------------------
 # What each slot is called, and what goes wrong without it.
 SETUP_SLOT_NAMES = {
@@ -998,6 +1025,9 @@ CMD_STRIKE = "Moderators: confirmed breaches of the confidentiality agreement."
 CMD_STRIKE_ADD = "Moderators: record a confirmed breach; the member gets the ladder's next step."
 CMD_STRIKE_REMOVE = "Moderators: take back a confirmed breach (it stops counting)."
 CMD_STRIKE_LIST = "Moderators: a member's confirmed breaches."
+CMD_STRIKE_SETTINGS = "Admins: see the strike ladder and when breaches expire, or change them."
+CMD_STRIKE_LADDER = 'Steps, comma-separated: warn, timeout:<minutes>, remove (e.g. "warn, timeout:60, remove").'
+CMD_STRIKE_EXPIRY = "Days after which a breach stops counting (0: never)."
 CMD_STRIKE_MEMBER = "The member."
 CMD_STRIKE_REASON = "Why: what happened (kept encrypted; the member is told the kind, not this text)."
 CMD_STRIKE_NUMBER = "The breach's number from /strike list (default: the latest that counts)."
@@ -1018,6 +1048,9 @@ CMD_HISTORY_MEMBER = "The member."
 CMD_SETUP = "Admins: Confidant's roles and channels in this server."
 CMD_SETUP_START = "Admins: pick roles and channels, create what's missing, and check my permissions."
 CMD_SETUP_SHOW = "Admins: the current setup, where each part comes from, and what needs fixing."
+CMD_MYDATA = "Your own data: export it or delete it (in a DM with me)."
+CMD_MYDATA_EXPORT = "Get a file with everything Confidant keeps that is yours."
+CMD_MYDATA_DELETE = "Delete what Confidant keeps about you."
 CMD_CONFIDENTIALITY = "Show the group's key confidentiality rules (only you see the answer)."
 CMD_REPORT = "Report a breach of the group's confidentiality privately (anonymous unless you choose)."
 CMD_REPORT_MESSAGE = "Report confidentiality breach"  # the message context-menu command's name (Apps → …)
@@ -1032,6 +1065,7 @@ CMD_AGREEMENT_PUBLISH = "Admins: put the draft in force as a new version and ask
 CMD_AGREEMENT_RESEND = "Moderators: send the current agreement to a member again."
 CMD_AGREEMENT_RESEND_MEMBER = "The member to send it to."
 CMD_AGREEMENT_SETTINGS = "Admins: see the onboarding settings, or change the ones you give."
+CMD_SETTINGS_KEEP_CONSENTS = "Keep members' agreement answers on record when they delete their data."
 CMD_SETTINGS_QUIZ = "Ask a few questions about the default agreement before I agree lets someone in."
 CMD_SETTINGS_GRACE_DAYS = "Days members keep access to read a newly published version (0 to 365)."
 CMD_SETTINGS_REMINDER_HOURS = "Hours after the offer until one reminder (0: none; up to 8760)."

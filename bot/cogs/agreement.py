@@ -66,6 +66,7 @@ SETTING_OPTIONS = (
     SettingOption("reminder_hours", "reminder_hours", strings.SETTINGS_REMINDER, high=MAX_HOURS),
     SettingOption("removal_hours", "removal_hours", strings.SETTINGS_REMOVAL, high=MAX_HOURS),
     SettingOption("decline_removal_hours", "decline_removal_hours", strings.SETTINGS_DECLINE_REMOVAL, high=MAX_HOURS),
+    SettingOption("keep_consents", "keep_consents", strings.SETTINGS_KEEP_CONSENTS),
 )
 
 
@@ -629,6 +630,7 @@ class AgreementCog(commands.Cog, name="Agreement"):
         reminder_hours=strings.CMD_SETTINGS_REMINDER_HOURS,
         removal_hours=strings.CMD_SETTINGS_REMOVAL_HOURS,
         decline_removal_hours=strings.CMD_SETTINGS_DECLINE_REMOVAL_HOURS,
+        keep_consents=strings.CMD_SETTINGS_KEEP_CONSENTS,
     )
     async def settings(
         self,
@@ -638,6 +640,7 @@ class AgreementCog(commands.Cog, name="Agreement"):
         reminder_hours: app_commands.Range[int, 0, MAX_HOURS] | None = None,
         removal_hours: app_commands.Range[int, 0, MAX_HOURS] | None = None,
         decline_removal_hours: app_commands.Range[int, 0, MAX_HOURS] | None = None,
+        keep_consents: bool | None = None,
     ) -> None:
         """Admins only: show the guild's onboarding settings privately, or change the ones given and show them."""
         guild = await self._admin_guild(interaction)
@@ -649,6 +652,7 @@ class AgreementCog(commands.Cog, name="Agreement"):
             "reminder_hours": reminder_hours,
             "removal_hours": removal_hours,
             "decline_removal_hours": decline_removal_hours,
+            "keep_consents": keep_consents,
         }
         current = await self.bot.store.get_guild_settings(guild.id)
         changes = {o.field: given[o.option] for o in SETTING_OPTIONS if given[o.option] is not None}

@@ -9,6 +9,7 @@ runs without a moderator's confirmation of the breach, and nobody is removed wit
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 
@@ -290,6 +291,53 @@ class StrikesCog(commands.Cog, name="Strikes"):
         )  # fmt: skip
         await interaction.response.send_message(
             strings.STRIKE_REMOVED_OK.format(id=number, member=member.mention), ephemeral=True
+        )
+
+    @strike.command(name="settings", description=strings.CMD_STRIKE_SETTINGS)
+    @app_commands.describe(ladder=strings.CMD_STRIKE_LADDER, expiry_days=strings.CMD_STRIKE_EXPIRY)
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        ladder: str | None = None,
+        expiry_days: app_commands.Range[int, 0, 3650] | None = None,
+    ) -> None:
+        """Admins: see the ladder and expiry, or change them."""
+        guild, user = interaction.guild, interaction.user
+        if guild is None or not isinstance(user, discord.Member):
+            await interaction.response.send_message(strings.ERROR_GUILD_ONLY, ephemeral=True)
+            return
+        if not user.guild_permissions.manage_guild:
+            await interaction.response.send_message(strings.ERROR_NOT_ALLOWED, ephemeral=True)
+            return
+        current = await self.bot.store.get_guild_settings(guild.id)
+        changes: dict[str, object] = {}
+        if ladder is not None:
+            changes["strike_ladder"] = tuple(step.strip() for step in ladder.split(",") if step.strip())
+        if expiry_days is not None:
+            changes["strike_expiry_days"] = expiry_days
+        try:
+            updated = dataclasses.replace(current, **changes)
+        except ValueError as problem:
+            await interaction.response.send_message(
+                strings.STRIKE_SETTINGS_INVALID.format(problem=problem), ephemeral=True
+            )
+            return
+        if changes:
+            await self.bot.store.save_guild_settings(guild.id, updated)
+            summary = ", ".join(f"{name}={value}" for name, value in changes.items())
+            await self.bot.store.append_audit(
+                AuditEntry(guild_id=guild.id, actor_id=user.id, action=AuditAction.SETTING_CHANGED,
+                           reason=f"strike settings changed: {summary}")
+            )  # fmt: skip
+        steps = "\n".join(
+            f"{number}. {describe(StrikeStep.parse(step))}"
+            for number, step in enumerate(updated.strike_ladder, start=1)
+        )
+        text = strings.STRIKE_SETTINGS.format(
+            steps=steps, ladder=", ".join(updated.strike_ladder), days=updated.strike_expiry_days
+        )
+        await interaction.response.send_message(
+            (strings.FLAG_SETTINGS_SAVED + "\n" if changes else "") + text, ephemeral=True
         )
 
     @strike.command(name="list", description=strings.CMD_STRIKE_LIST)

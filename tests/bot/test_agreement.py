@@ -940,6 +940,7 @@ async def test_settings_without_options_show_the_defaults_privately(fake, guild,
             "(`reminder_hours`): **24** hour(s)",
             "(`removal_hours`): **0** hour(s)",
             "(`decline_removal_hours`): **0** hour(s)",
+            "(`keep_consents`): **on**",
         ):
             assert line in reply.text
         assert "0: never" in reply.text and "gentle reminder" in reply.text
@@ -951,16 +952,21 @@ async def test_settings_change_only_the_given_values_which_are_stored_audited_an
 ):
     """An admin turns the check off and shortens the grace period; both are stored, audited, and I agree grants at once."""
     async with fake.running(confidant(quiz_config)):
-        it = await fake.slash("agreement settings", fake.owner, guild.channel("mod-queue"), quiz=False, grace_days=3)
+        it = await fake.slash(
+            "agreement settings", fake.owner, guild.channel("mod-queue"), quiz=False, grace_days=3, keep_consents=False
+        )
         reply = await it.wait_message()
         assert reply.ephemeral and "Saved" in reply.text
         assert "(`quiz`): **off**" in reply.text and "(`grace_days`): **3** day(s)" in reply.text
+        assert "(`keep_consents`): **off**" in reply.text
         assert "(`reminder_hours`): **24** hour(s)" in reply.text
         await fake.member_join(guild, newcomer)
         dm = await fake.wait_for_message(to=newcomer)
         await fake.click(dm, ids(guild, newcomer)["agree"], newcomer)
         await fake.wait_for_call("PUT", role_put(guild, newcomer))
-    assert await stored_settings(quiz_config, key, guild) == GuildSettings(quiz_enabled=False, grace_days=3)
+    assert await stored_settings(quiz_config, key, guild) == GuildSettings(
+        quiz_enabled=False, grace_days=3, keep_consents=False
+    )
     [entry] = await settings_audit(quiz_config, key, guild)
     assert entry.actor_id == fake.owner.id and entry.subject_id is None
     assert "quiz_enabled=False" in entry.reason and "grace_days=3" in entry.reason

@@ -99,3 +99,27 @@ async def test_a_breach_confirmed_on_a_flag_takes_the_first_step(fake, guild, al
     async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         breaches = await store.breaches(guild.id, alice.id)
     assert [(b.source, b.step) for b in breaches] == [(BreachSource.FLAG, "warn")]
+
+
+async def test_admins_set_the_ladder_and_a_bad_step_is_refused(fake, guild, alice, mod, group_config, key):
+    async with fake.running(confidant(group_config)):
+        refused = await (
+            await fake.slash("strike settings", mod, guild.channel("general"), expiry_days=3)
+        ).wait_message()
+        assert "permission" in refused.text
+        shown = await (await fake.slash("strike settings", fake.owner, guild.channel("general"))).wait_message()
+        assert "1. a private warning" in shown.text and "4. removal proposed" in shown.text and "180" in shown.text
+        bad = await (
+            await fake.slash("strike settings", fake.owner, guild.channel("general"), ladder="warn, ban")
+        ).wait_message()
+        assert "Nothing was changed" in bad.text and "strike_ladder" in bad.text
+        saved = await (
+            await fake.slash("strike settings", fake.owner, guild.channel("general"), ladder="timeout:30, remove")
+        ).wait_message()
+        assert "Saved" in saved.text and "1. a timeout of 30 minutes" in saved.text
+        first = await add_strike(fake, guild, mod, alice)
+        assert "a timeout of 30 minutes" in first.text
+        await fake.wait_for(lambda: fake.member(guild, alice).timed_out, what="alice's timeout")
+        await fake.wait_for_message(to=alice)
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
+        assert (await store.get_guild_settings(guild.id)).strike_ladder == ("timeout:30", "remove")
