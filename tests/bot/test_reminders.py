@@ -1,34 +1,16 @@
 """Scheduled reminders over the wire: /reminders add|list|remove|timezone, posting each slot once, the leave DM."""
 
 import asyncio
-import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.config import Config, GuildConfig
 from bot.fakediscord import FakeDiscord, Guild, User
 from models.crypto import FieldCipher
 from models.records import AuditAction, GuildSettings
 from models.store import Store
 from rules.reminders import DEFAULT_REMINDERS
 from tests.conftest import confidant
-
-
-@pytest.fixture
-def reminder_config(config: Config, guild: Guild) -> Config:
-    entry = GuildConfig(
-        id=guild.id, member_role="Member", moderator_role="Moderators", gate_channel="welcome",
-        mod_queue_channel="mod-queue", cases_channel="cases", log_channel="mod-log", monitored_channels=("Group",),
-    )  # fmt: skip
-    return dataclasses.replace(config, guild=(entry,))
-
-
-@pytest.fixture
-def mod(fake: FakeDiscord, guild: Guild) -> User:
-    user = fake.add_user("mod")
-    fake.add_member(guild, user, roles=[guild.role("Moderators")])
-    return user
 
 
 def reminders_in(fake: FakeDiscord, guild: Guild, channel: str = "group-chat") -> list:
@@ -42,9 +24,9 @@ async def answer(fake: FakeDiscord, command: str, user: User, guild: Guild, **op
     return message.text
 
 
-async def test_moderators_add_list_and_remove_reminders(fake, guild, mod, reminder_config, key):
+async def test_moderators_add_list_and_remove_reminders(fake, guild, mod, group_config, key):
     """A moderator schedules reminders, sees them listed with their next time, and removes one."""
-    async with fake.running(confidant(reminder_config)):
+    async with fake.running(confidant(group_config)):
         added = await answer(fake, "add", mod, guild, channel=guild.channel("group-chat"), every=6, unit="hours")
         assert "Reminder #1 added" in added and "every 6 hours" in added and "default reminders" in added
         daily = await answer(
@@ -62,16 +44,16 @@ async def test_moderators_add_list_and_remove_reminders(fake, guild, mod, remind
         assert "no reminder #1" in await answer(fake, "remove", mod, guild, number=1)
         listed = await answer(fake, "list", mod, guild)
         assert "**#1**" not in listed and "**#2**" in listed
-    async with Store.open(reminder_config.storage.path, FieldCipher([key])) as store:
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         (left,) = await store.channel_reminders(guild.id)
         entries = await store.audit_entries(guild.id, limit=10)
     assert left.at_minute == 9 * 60 + 30 and left.text.startswith("Remember")
     assert sum(e.action is AuditAction.SETTING_CHANGED for e in entries) == 3
 
 
-async def test_reminder_commands_are_for_moderators(fake, guild, alice, mod, reminder_config):
+async def test_reminder_commands_are_for_moderators(fake, guild, alice, mod, group_config):
     """Members are refused add, list and remove, checked on the server side."""
-    async with fake.running(confidant(reminder_config)):
+    async with fake.running(confidant(group_config)):
         await answer(fake, "add", mod, guild, channel=guild.channel("group-chat"), every=6, unit="hours")
         refused = await answer(fake, "add", alice, guild, channel=guild.channel("group-chat"), every=1, unit="hours")
         assert "permission" in refused
@@ -89,29 +71,29 @@ async def test_reminder_commands_are_for_moderators(fake, guild, alice, mod, rem
     ({"every": 1, "unit": "hours", "text": "x" * 1001}, "at most 1000"),
 ])
 # fmt: on
-async def test_bad_reminders_are_refused_with_what_to_do(fake, guild, mod, reminder_config, options, expected):
+async def test_bad_reminders_are_refused_with_what_to_do(fake, guild, mod, group_config, options, expected):
     """A time of day with hours, a malformed time, too long an interval, or an empty or long text is refused."""
-    async with fake.running(confidant(reminder_config)):
+    async with fake.running(confidant(group_config)):
         refused = await answer(fake, "add", mod, guild, channel=guild.channel("group-chat"), **options)
         assert expected in refused
         assert "no scheduled reminders" in await answer(fake, "list", mod, guild)
 
 
-async def test_a_channel_the_bot_cannot_post_in_is_refused(fake, guild, mod, reminder_config):
+async def test_a_channel_the_bot_cannot_post_in_is_refused(fake, guild, mod, group_config):
     """Adding a reminder where Confidant may not post says which permissions to give."""
     from bot.fakediscord.model import Perm
 
     bot_role = next(r for r in guild.roles.values() if r.bot_id == fake.bot_user.id)
     bot_role.permissions = Perm.ALL & ~Perm.ADMINISTRATOR
     fake.set_overwrite(guild.channel("check-ins"), bot_role, deny=Perm.SEND_MESSAGES)
-    async with fake.running(confidant(reminder_config)):
+    async with fake.running(confidant(group_config)):
         refused = await answer(fake, "add", mod, guild, channel=guild.channel("check-ins"), every=1, unit="hours")
         assert "Send Messages" in refused
 
 
-async def test_a_due_reminder_posts_once_when_two_ticks_race(fake, guild, mod, reminder_config, key):
+async def test_a_due_reminder_posts_once_when_two_ticks_race(fake, guild, mod, group_config, key):
     """Two ticks at the same due time post the reminder once; the next slot is six hours on."""
-    async with fake.running(confidant(reminder_config)) as bot:
+    async with fake.running(confidant(group_config)) as bot:
         await answer(fake, "add", mod, guild, channel=guild.channel("group-chat"), every=6, unit="hours")
         cog = bot.get_cog("Reminders")
         due = datetime.now(UTC) + timedelta(hours=6, minutes=1)
@@ -131,33 +113,33 @@ async def test_a_due_reminder_posts_once_when_two_ticks_race(fake, guild, mod, r
         assert reminder.last_posted_at is not None and reminder.posts == 2
 
 
-async def test_a_reminder_due_during_an_outage_posts_once_after_a_restart(fake, guild, reminder_config, key):
+async def test_a_reminder_due_during_an_outage_posts_once_after_a_restart(fake, guild, group_config, key):
     """A reminder whose slots passed while the bot was down posts once when it is back, and not again on restart."""
     long_ago = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
-    async with Store.open(reminder_config.storage.path, FieldCipher([key])) as store:
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         await store.add_channel_reminder(
             guild.id, guild.channel("group-chat").id, every=6, unit="hours", at_minute=None,
             text="Our own words: what's shared here stays here.", next_at=long_ago, created_by=fake.owner.id,
         )  # fmt: skip
-    async with fake.running(confidant(reminder_config)) as bot:
+    async with fake.running(confidant(group_config)) as bot:
         post = await fake.wait_for_message(guild.channel("group-chat"))  # the loop's first look, at startup
         assert "Our own words" in post.text
         cog = bot.get_cog("Reminders")
         assert await asyncio.gather(cog.tick(), cog.tick()) == [0, 0]
-    async with fake.running(confidant(reminder_config)) as bot:
+    async with fake.running(confidant(group_config)) as bot:
         await asyncio.sleep(0.2)
         assert await bot.get_cog("Reminders").tick() == 0
     assert len(reminders_in(fake, guild)) == 1
-    async with Store.open(reminder_config.storage.path, FieldCipher([key])) as store:
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         (reminder,) = await store.channel_reminders(guild.id)
     now = datetime.now(UTC)
     assert now < reminder.next_at <= now + timedelta(hours=6)
     assert (reminder.next_at - long_ago) % timedelta(hours=6) == timedelta(0)  # it keeps its rhythm
 
 
-async def test_a_reminder_that_cannot_be_posted_is_told_to_the_log(fake, guild, mod, reminder_config):
+async def test_a_reminder_that_cannot_be_posted_is_told_to_the_log(fake, guild, mod, group_config):
     """A failed post is logged and told to the moderation log with its fix; the slot is not posted twice."""
-    async with fake.running(confidant(reminder_config)) as bot:
+    async with fake.running(confidant(group_config)) as bot:
         await answer(fake, "add", mod, guild, channel=guild.channel("group-chat"), every=1, unit="hours")
         fake.fail_next("POST", rf"/channels/{guild.channel('group-chat').id}/messages", 403)
         cog = bot.get_cog("Reminders")
@@ -169,9 +151,9 @@ async def test_a_reminder_that_cannot_be_posted_is_told_to_the_log(fake, guild, 
         assert reminders_in(fake, guild) == []
 
 
-async def test_the_time_zone_is_for_admins_and_validated(fake, guild, mod, reminder_config, key):
+async def test_the_time_zone_is_for_admins_and_validated(fake, guild, mod, group_config, key):
     """Only admins set the zone; an unknown name is refused; day reminders move to the new zone's clock."""
-    async with fake.running(confidant(reminder_config)) as bot:
+    async with fake.running(confidant(group_config)) as bot:
         await answer(fake, "add", mod, guild, channel=guild.channel("group-chat"), every=1, unit="days", at="09:00")
         (before,) = await bot.store.channel_reminders(guild.id)
         assert before.next_at.astimezone(UTC).strftime("%H:%M") == "09:00"
@@ -193,21 +175,21 @@ async def test_the_time_zone_is_for_admins_and_validated(fake, guild, mod, remin
         assert len(await bot.get_cog("Reminders")._zones(None, "america")) == 25
 
 
-async def test_settings_with_a_time_zone_are_read_back(fake, guild, reminder_config, key):
+async def test_settings_with_a_time_zone_are_read_back(fake, guild, group_config, key):
     """A zone saved before startup is the one day reminders are scheduled in."""
-    async with Store.open(reminder_config.storage.path, FieldCipher([key])) as store:
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         await store.save_guild_settings(guild.id, GuildSettings(timezone="Asia/Kolkata"))
-    async with fake.running(confidant(reminder_config)):
+    async with fake.running(confidant(group_config)):
         owner = fake.owner
         added = await answer(fake, "add", owner, guild, channel=guild.channel("group-chat"), every=1, unit="days", at="18:00")
         assert "Asia/Kolkata time" in added
 
 
-async def test_a_member_who_leaves_is_reminded_privately(fake, guild, alice, reminder_config):
+async def test_a_member_who_leaves_is_reminded_privately(fake, guild, alice, group_config):
     """Leaving brings a DM: confidentiality continues, and how to report; closed DMs are no error."""
     shy = fake.add_user("shy", dms_open=False)
     fake.add_member(guild, shy, roles=[guild.role("Member")])
-    async with fake.running(confidant(reminder_config)):
+    async with fake.running(confidant(group_config)):
         await fake.member_leave(guild, alice)
         note = await fake.wait_for_message(to=alice)
         assert "Support Group" in note.text and "confidential after leaving" in note.text
