@@ -67,6 +67,9 @@ class ConfidantBot(commands.AutoShardedBot):
         self._idle.set()
         # (guild id, problem) pairs already reported to a guild's log channel by this process (see bot.setup).
         self.reported_setup_problems: set[tuple[int, str]] = set()
+        # (guild id, user id) of members Confidant is removing itself: their removal DM already said why, so the
+        # farewell a leaving member gets is not sent on top (see cogs/reminders.py).
+        self.removing: set[tuple[int, int]] = set()
 
     @property
     def store(self) -> Store:

@@ -887,9 +887,11 @@ class AgreementCog(commands.Cog, name="Agreement"):
             if declined
             else "Did not accept the confidentiality agreement in the time allowed"
         )
+        self.bot.removing.add((guild.id, member.id))
         try:
             await member.kick(reason=reason)
         except discord.HTTPException as error:
+            self.bot.removing.discard((guild.id, member.id))
             # Not retried: the claim stays, so a member is never DMed about a removal twice.
             log.warning("Could not remove user %s from guild %s: HTTP %s", member.id, guild.id, error.status)
             await report_setup_problem(self.bot, guild, setup, "cannot-remove", strings.SETUP_CANNOT_REMOVE)

@@ -24,7 +24,7 @@ from discord.ext import commands, tasks
 from bot import strings
 from bot.app import ConfidantBot
 from bot.setup import is_moderator, report_setup_problem, resolve_setup
-from models.records import AuditAction, AuditEntry
+from models.records import AuditAction, AuditEntry, OnboardingState
 from models.reminders import MAX_REMINDERS, ChannelReminder
 from rules.reminders import TEXT_LIMIT, reminder_text
 from rules.schedule import MAX_EVERY, Schedule, Unit, next_run, parse_time_of_day, zone
@@ -135,6 +135,12 @@ class RemindersCog(commands.Cog, name="Reminders"):
         user = payload.user
         if user.bot:
             return
+        if (payload.guild_id, user.id) in self.bot.removing:
+            self.bot.removing.discard((payload.guild_id, user.id))
+            return  # Confidant removed them itself, and its removal message already said why
+        onboarding = await self.bot.store.onboarding(payload.guild_id, user.id)
+        if onboarding is None or onboarding.state is not OnboardingState.ACCEPTED:
+            return  # never part of the group's conversation: there is no confidence to remind them of
         guild = self.bot.get_guild(payload.guild_id)
         name = guild.name if guild is not None else str(payload.guild_id)
         async with self.bot.working():

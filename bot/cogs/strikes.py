@@ -208,9 +208,11 @@ class StrikesCog(commands.Cog, name="Strikes"):
             told = True
         except discord.HTTPException:
             log.info("Could not tell user %s why they are removed from guild %s", member.id, guild.id)
+        self.bot.removing.add((guild.id, member.id))
         try:
             await member.kick(reason=f"Confidant: repeated confirmed breaches, removal confirmed by {clicker.id}")
         except discord.HTTPException as error:
+            self.bot.removing.discard((guild.id, member.id))
             log.warning("Could not remove user %s from guild %s: HTTP %s", member.id, guild.id, error.status)
             await interaction.followup.send(strings.STRIKE_CANNOT_REMOVE.format(member=mention), ephemeral=True)
             return

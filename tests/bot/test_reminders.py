@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.config import Config
 from bot.fakediscord import FakeDiscord, Guild, User
 from models.crypto import FieldCipher
-from models.records import AuditAction, GuildSettings
+from models.records import AuditAction, Decision, GuildSettings, Via
 from models.store import Store
+from rules.agreement import default_agreement
 from rules.reminders import DEFAULT_REMINDERS
 from tests.conftest import confidant
 
@@ -185,10 +187,20 @@ async def test_settings_with_a_time_zone_are_read_back(fake, guild, group_config
         assert "Asia/Kolkata time" in added
 
 
-async def test_a_member_who_leaves_is_reminded_privately(fake, guild, alice, group_config):
+async def accepted(config: Config, key: str, guild: Guild, *users: User) -> None:
+    """Record that each user accepted the agreement (they were part of the group's conversation)."""
+    async with Store.open(config.storage.path, FieldCipher([key])) as store:
+        await store.current_agreement(guild.id, default_agreement().text)
+        for user in users:
+            await store.start_onboarding(guild.id, user.id, 1)
+            await store.record_decision(guild.id, user.id, 1, Decision.ACCEPTED, Via.DM, None)
+
+
+async def test_a_member_who_leaves_is_reminded_privately(fake, guild, alice, group_config, key):
     """Leaving brings a DM: confidentiality continues, and how to report; closed DMs are no error."""
     shy = fake.add_user("shy", dms_open=False)
     fake.add_member(guild, shy, roles=[guild.role("Member")])
+    await accepted(group_config, key, guild, alice, shy)
     async with fake.running(confidant(group_config)):
         await fake.member_leave(guild, alice)
         note = await fake.wait_for_message(to=alice)
@@ -198,3 +210,22 @@ async def test_a_member_who_leaves_is_reminded_privately(fake, guild, alice, gro
         await fake.wait_for_call("POST", "/users/@me/channels", count=2)
         await asyncio.sleep(0.1)
         assert fake.find_messages(to=shy) == []
+
+
+async def test_no_farewell_for_those_who_never_accepted_or_whom_confidant_removed(fake, guild, alice, mod, group_config, key):
+    """Someone who never joined the conversation gets nothing; a member removed by the strike ladder got its own DM."""
+    newcomer = fake.add_user("newcomer")
+    fake.add_member(guild, newcomer)
+    await accepted(group_config, key, guild, alice)
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
+        await store.save_guild_settings(guild.id, GuildSettings(strike_ladder=("remove",)))
+    async with fake.running(confidant(group_config)):
+        await fake.member_leave(guild, newcomer)
+        await (await fake.slash("strike add", mod, guild.channel("general"), member=alice, reason="x")).wait_message()
+        proposal = await fake.wait_for_message(guild.channel("mod-queue"), predicate=lambda m: "Removal" in m.text)
+        remove = next(c for c in proposal.custom_ids() if ":remove:" in c)
+        await (await fake.click(proposal, remove, mod)).wait_response()
+        await fake.wait_for(lambda: alice.id not in guild.members, what="alice's removal")
+        await asyncio.sleep(0.2)
+        assert fake.find_messages(to=newcomer) == []
+        assert [m.text for m in fake.find_messages(to=alice) if "after leaving" in m.text] == []
