@@ -21,6 +21,7 @@ NEEDS: tuple[Need, ...] = (
     Need("send_messages", "post flags, cases, the moderation log and reminders"),
     Need("send_messages_in_threads", "talk in case threads and in private welcome threads"),
     Need("create_private_threads", "greet members whose DMs are closed in a thread only they and moderators see"),
+    Need("create_public_threads", "open a thread per case in the moderators' cases channel"),
     Need("manage_threads", "add people to those private threads and close case threads"),
     Need("embed_links", "show the agreement, flags and cases as tidy embeds"),
     Need("attach_files", "hand a member their data export where DMs are closed"),

@@ -60,6 +60,9 @@ class SetupCog(commands.Cog, name="Setup"):
         name="setup",
         description=strings.CMD_SETUP,
         allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False),
+        # Hidden from members in the command picker by default (admins can change that); the server-side check on
+        # every use is what decides.
+        default_permissions=discord.Permissions(manage_guild=True),
     )
 
     def __init__(self, bot: ConfidantBot) -> None:
