@@ -47,9 +47,15 @@ async def press(fake: FakeDiscord, menu, action: str, user: User):
     return it
 
 
-async def test_someone_without_manage_server_is_refused(fake, guild, alice, config, key):
-    """/setup start and /setup show answer a member without Manage Server with a refusal, privately."""
-    async with fake.running(confidant(config)):
+async def test_someone_without_manage_server_does_not_see_it_and_is_refused_if_shown(fake, guild, alice, config, key):
+    """/setup is hidden from members by default; if an admin shows it to them, the server-side check refuses."""
+    async with fake.running(confidant(config)) as bot:
+        with pytest.raises(AssertionError, match="cannot see command 'setup'"):
+            await fake.slash("setup show", alice, guild.channel("general"))
+        for command in bot.tree.get_commands():
+            if command.name == "setup":
+                command.default_permissions = None  # an admin allowed it for everyone under Integrations
+        await bot.tree.sync()
         for command in ("setup start", "setup show"):
             reply = await (await fake.slash(command, alice, guild.channel("general"))).wait_message()
             assert reply.ephemeral and "permission" in reply.text
