@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Config, ConfigError, load_config
+from bot.logs import configure_logging
 from models.crypto import FieldCipher, generate_key
 from models.errors import StorageError
 from models.store import Store, backup, migrate
@@ -33,12 +34,6 @@ DEFAULT_CONFIG = Path("config.toml")
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 CHECK_LOGIN_SECONDS = 30.0  # `check` gives up on Discord after this long
 CHECK_GUILD_READY_SECONDS = 1.0  # and takes the guilds it has after this long without a new one
-
-
-def configure_logging(level: str = "INFO") -> None:
-    """Log to stderr. discord.py stays at WARNING whatever the level: its debug logs carry whole message payloads."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("discord").setLevel(logging.WARNING)
 
 
 # --- confidant run ------------------------------------------------------------------------------------------------
@@ -73,7 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     token = config.discord.token()
     FieldCipher.from_env(config.storage.key_env)  # fail now, with a clear message, not halfway through login
-    configure_logging(config.logging.level)
+    configure_logging(config.logging.level, config.logging.format)
     import discord
 
     from bot.app import create_bot

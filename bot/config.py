@@ -106,6 +106,7 @@ class LoggingSettings:
     level: str = field(
         default="INFO", metadata={"check": LOG_LEVELS.__contains__, "expect": f"one of {', '.join(LOG_LEVELS)}"}
     )
+    format: str = field(default="text", metadata={"check": ("text", "json").__contains__, "expect": '"text" or "json"'})
 
 
 # Channel slots of a guild entry, in the order they are checked for double use.
