@@ -5,7 +5,7 @@ import spacy
 
 from rules.detection.findings import Label
 from rules.detection.recognizer import Context
-from rules.detection.recognizers.entities import GivenNames, NerEntities, Workplaces
+from rules.detection.recognizers.entities import CompanyNames, GivenNames, NerEntities, PlaceNames, Workplaces
 
 
 def found(rule, text, doc=None):
@@ -208,3 +208,114 @@ def test_a_person_after_works_for_stays_a_person(workplaces):
 def test_ner_rule_needs_no_model():
     """Without a spaCy doc the NER rule simply reports nothing."""
     assert list(NerEntities().analyze(Context("Jess Smith"))) == []
+
+
+# The NER's places and organisations are checked: products, everyday words and given names are not places or orgs.
+# fmt: off
+NER_PLACE_OR_ORG = [
+    # (text, the NER's entity, what is reported)
+    ("moved to Leeds last year",                 ("Leeds", "GPE"),        [("Leeds", Label.LOCATION)]),
+    ("she works for the NHS",                    ("NHS", "ORG"),          [("NHS", Label.ORG)]),       # public name
+    ("we came from the US",                      ("US", "GPE"),           [("US", Label.LOCATION)]),   # a place
+    ("CA meetings help",                         ("CA", "ORG"),           [("CA", Label.ORG)]),        # public name
+    ("my mum worked for Acme",                   ("Acme", "ORG"),         [("Acme", Label.ORG)]),
+    ("Emily was so mean to me",                  ("Emily", "ORG"),        [("Emily", Label.PERSON)]),  # a given name
+    ("Austin is lovely in spring",               ("Austin", "GPE"),       [("Austin", Label.LOCATION)]),  # a place too
+    ("Sydney was hot",                           ("Sydney", "GPE"),       [("Sydney", Label.LOCATION)]),
+    ("my doctor upped my Xanax",                 ("Xanax", "ORG"),        []),                         # a medicine
+    ("had covid last month",                     ("covid", "ORG"),        []),
+    ("been playing Minecraft all day",           ("Minecraft", "ORG"),    []),                         # a game
+    ("this makes me EXTREMELY uncomfortable",    ("EXTREMELY", "ORG"),    []),                         # shouting
+    ("smooth AF",                                ("AF", "ORG"),           []),
+    ("OMG that was close",                       ("OMG", "ORG"),          []),
+    ("hit the like button",                      ("button", "GPE"),       []),                         # lower case
+    ("Button Moon was on tv",                    ("Button Moon", "ORG"),  [("Button Moon", Label.ORG)]),  # a name
+    ("ask Tesco about it",                       ("Tesco", "ORG"),        [("Tesco", Label.ORG)]),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "ent", "expected"), NER_PLACE_OR_ORG)
+def test_ner_places_and_organisations_are_checked(text, ent, expected):
+    """A product, a lone everyday word in lower case or capitals, or a given name is not an NER place or org."""
+    findings = NerEntities().analyze(Context(text, _doc_with(text, ent)))
+    assert [(text[f.start : f.end], f.label) for f in findings] == expected
+
+
+@pytest.fixture(scope="module")
+def places():
+    return PlaceNames()
+
+
+# fmt: off
+PLACE_HITS = [
+    ("moving to texas next month",             ["texas"]),
+    ("i'm from the philippines",               ["philippines"]),   # "the" left out
+    ("we're in WI now",                        ["WI"]),            # a state code after a cue
+    ("live in nyc with my sister",             ["nyc"]),
+    ("just got back from New   York",          ["New   York"]),
+    ("a trip to Turkey",                       ["Turkey"]),        # a word that is a place when capitalised
+    ("she's from Jordan originally",           ["Jordan"]),        # a given name that is a place, after "from"
+    ("visiting leeds and then to manchester",  ["leeds", "manchester"]),
+    ("he lives in new south wales",            ["new south wales"]),
+    ("drove up from cali",                     ["cali"]),
+]
+PLACE_TRAPS = [
+    "in turkey season",                        # lower case: the bird
+    "talk to Jordan about it",                 # a name after "to"
+    "talk to us",                              # "us" only as "US"
+    "in IN",                                   # state codes that are words
+    "see you in ME",
+    "bring it to CA",                          # Cocaine Anonymous, or California: left to the NER
+    "texas hold'em is fun",                    # no place cue
+    "in georgiana's house",                    # part of a longer word
+    "to china cabinets",                       # lower case: the crockery
+    "I'm in recovery",
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "expected"), PLACE_HITS)
+def test_known_places_after_a_cue_are_found(places, text, expected):
+    """Countries, states and large cities after "in", "from", "to"…, in any case, are LOCATIONs."""
+    assert found(places, text) == [(e, Label.LOCATION) for e in expected]
+
+
+@pytest.mark.parametrize("text", PLACE_TRAPS)
+def test_place_traps(places, text):
+    """Words that are places only when capitalised, names after "to", ambiguous state codes: not reported."""
+    assert found(places, text) == []
+
+
+@pytest.fixture(scope="module")
+def companies():
+    return CompanyNames()
+
+
+# fmt: off
+COMPANY_HITS = [
+    ("I work for Acme Ltd now",                ["Acme Ltd"]),
+    ("Smith & Sons LLC sent a letter",         ["Smith & Sons LLC"]),
+    ("Dunder Mifflin Inc. is hiring",          ["Dunder Mifflin Inc"]),
+    ("shares in Initech Corp fell",            ["Initech Corp"]),
+]
+COMPANY_TRAPS = [
+    "limited time only",
+    "a Limited edition print",                 # no name before the form
+    "The Limited",                             # a function word is not a name
+    "I Limited my screen time",
+    "inc is short for incorporated",
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "expected"), COMPANY_HITS)
+def test_companies_with_a_legal_form_are_found(companies, text, expected):
+    """A capitalised name followed by Ltd, Inc, LLC, Corp… is an ORG."""
+    assert found(companies, text) == [(e, Label.ORG) for e in expected]
+
+
+@pytest.mark.parametrize("text", COMPANY_TRAPS)
+def test_company_traps(companies, text):
+    """A legal form with no capitalised name before it, or lower-case words, is not a company."""
+    assert found(companies, text) == []

@@ -7,6 +7,7 @@ follows as a workplace even in lower case.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -17,7 +18,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from rules.detection.findings import Finding, Label
 from rules.detection.recognizer import Context, Recognizer
 
-__all__ = ["GivenNames", "NerEntities", "Workplaces", "entity_rules", "load_word_list"]
+__all__ = ["CompanyNames", "GivenNames", "NerEntities", "PlaceNames", "Workplaces", "entity_rules", "load_word_list"]
 
 # spaCy's labels, as ours. NORP (nationalities, religions) and the rest are not identifying on their own.
 NER_LABELS = {
@@ -54,7 +55,7 @@ class NerEntities(Recognizer):
     SCORES = {Label.PERSON: 0.6, Label.LOCATION: 0.55, Label.ORG: 0.45}
 
     def analyze(self, ctx: Context) -> Iterator[Finding]:
-        """Yield the NER's entities of the labels we care about."""
+        """Yield the NER's entities of the labels we care about; places and organisations are checked first."""
         if ctx.doc is None:
             return
         for ent in ctx.doc.ents:
@@ -64,11 +65,37 @@ class NerEntities(Recognizer):
             start, end = _trim(ctx.text, ent.start_char, ent.end_char)
             if start >= end or not any(c.isalpha() for c in ctx.text[start:end]):
                 continue
+            why = "statistical NER"
+            if label is not Label.PERSON:
+                label, why = _place_or_org(ctx.text[start:end], label)
+                if label is None:
+                    continue
             words = ctx.text[start:end].split()
             full_name = label is Label.PERSON and len(words) >= 2 and all(w[:1].isupper() for w in words)
             score = self.SCORES[label] + (0.15 if full_name else 0.0)
-            why = "statistical NER" + (", full name" if full_name else "")
+            why += ", full name" if full_name else ""
             yield Finding(label, start, end, round(score, 3), self.rule_id, why, direct=full_name)
+
+
+def _place_or_org(said: str, label: Label) -> tuple[Label | None, str]:
+    """What an NER place or organisation really is: itself, a person, or nothing (None), with the reason.
+
+    A known place or public name stays. Nothing: a product or medicine ("Xanax", "Minecraft"), or one everyday
+    word written in lower case or in capitals ("button", "SUPER", "OMG"). A person: one capitalised listed given
+    name that is not also a place ("Macy was so mean", not "Austin" or "Sydney").
+    """
+    lowered = said.lower()
+    if lowered in _place_names() or lowered in load_word_list("public_entities.txt", per_line=True):
+        return label, "statistical NER"
+    if lowered in load_word_list("products.txt", per_line=True):
+        return None, ""
+    if " " in said:
+        return label, "statistical NER"
+    if (said.islower() or said.isupper()) and (lowered in FUNCTION_WORDS or lowered in _common_words()):
+        return None, ""
+    if said[0].isupper() and not said.isupper() and lowered in load_word_list("first_names.txt"):
+        return Label.PERSON, "statistical NER, a listed given name"
+    return label, "statistical NER"
 
 
 # Words around a lower-case given name that make it a person ("saw jess", "jess said", "my sponsor jess").
@@ -236,6 +263,116 @@ def _public_figure_end(
         end = tokens[last].end()
         return end - 2 if tokens[last].group().lower().endswith("'s") else end
     return None
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """Everyday words (`data/common_words.txt`, made by `python -m rules.detection.ner.common_words`)."""
+    return load_word_list("common_words.txt", per_line=True)
+
+
+@cache
+def _place_names() -> dict[str, bool]:
+    """Known places (`data/place_names.txt` and the US states in `data/regions.json`): whether each needs a capital.
+
+    An entry needs a capital when it is marked so, or is also a given name or an everyday word ("jordan").
+    """
+    text = resources.files("rules.detection").joinpath("data/regions.json").read_text(encoding="utf-8")
+    entries = [state["name"].lower() for state in json.loads(text)["us"]]
+    entries += load_word_list("place_names.txt", per_line=True)
+    ordinary = _common_words() | _given_names() | FUNCTION_WORDS
+    places: dict[str, bool] = {}
+    for entry in entries:
+        name = entry.removesuffix("!").strip()
+        places[name] = entry.endswith("!") or name in ordinary or name.removeprefix("the ") in ordinary
+    return places
+
+
+# Words that say a place follows: "live in texas", "from the philippines", "moving to leeds".
+_PLACE_CUE = r"(?:in|from|to|near|around|across|outside|visit|visiting|visited)"
+# State codes that are also words or abbreviations of something else ("in IT", "CA meetings", "at ME").
+_AMBIGUOUS_STATE_CODES = frozenset(
+    {"AL", "CA", "CO", "DE", "GA", "HI", "ID", "IN", "LA", "MA", "MD", "ME", "OH", "OK", "OR", "PA"}
+)
+
+
+@cache
+def _place_after_cue() -> re.Pattern[str]:
+    """A known place or a US state code right after a place cue."""
+    names = sorted(_place_names(), key=lambda n: (-len(n), n))
+    alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    text = resources.files("rules.detection").joinpath("data/regions.json").read_text(encoding="utf-8")
+    codes = "|".join(s["code"] for s in json.loads(text)["us"] if s["code"] not in _AMBIGUOUS_STATE_CODES)
+    return re.compile(
+        rf"\b{_PLACE_CUE}\s+(?:(?P<name>(?:the\s+)?(?:{alternation}))|(?-i:(?P<code>{codes})))(?![\w'-])",
+        re.IGNORECASE,
+    )
+
+
+# Cheap pre-check: every match needs one of the cue words.
+_PLACE_HINT = re.compile(rf"\b{_PLACE_CUE}\s", re.IGNORECASE)
+# A given name that is also a place counts only after "in" or "from": "talk to Jordan" is a person.
+_NAME_PLACE_CUE = re.compile(r"\b(?:in|from)\s", re.IGNORECASE)
+
+
+class PlaceNames(Recognizer):
+    """Countries, states and large cities named after "in", "from", "to" and the like, in any case.
+
+    The NER finds a capitalised "Texas"; chat writes "moving to texas", "from the philippines", "we're in WI".
+    Entries that are also words or names need their capital ("in Turkey", not "in turkey"), and a given name
+    that is a place also needs "in" or "from" ("from Jordan", not "talk to Jordan").
+    """
+
+    name = "place_name"
+    labels = (Label.LOCATION,)
+    score = 0.55
+
+    def analyze(self, ctx: Context) -> Iterator[Finding]:
+        """Yield known places and state codes after a place cue."""
+        if not _PLACE_HINT.search(ctx.text):
+            return
+        places = _place_names()
+        for match in _place_after_cue().finditer(ctx.text):
+            group = "name" if match["name"] else "code"
+            start, end = match.span(group)
+            said = match[group]
+            if group == "name":
+                key = " ".join(said.lower().split())
+                needs_capital = places.get(key, places.get(key.removeprefix("the "), False))
+                if needs_capital and not said.removeprefix("the ")[:1].isupper():
+                    continue  # "a turkey", "in china cabinets"
+                if key in _given_names() and not _NAME_PLACE_CUE.match(match.group()):
+                    continue
+                if said.lower().startswith("the "):
+                    start += 4
+            yield Finding(Label.LOCATION, start, end, self.score, self.rule_id, "a known place after a place cue")
+
+
+# A company named with its legal form: "Acme Ltd", "Dunder Mifflin Inc.", "Smith & Sons LLC".
+_COMPANY_FORM = re.compile(r"(?<=\s)(?:Inc|Ltd|LLC|LLP|PLC|Plc|Corp|Corporation|GmbH|Pty|Limited)\b")
+_NAME_WORD = re.compile(r"(?:[A-Z][\w'.\-]*|&)\s+$")
+
+
+class CompanyNames(Recognizer):
+    """Companies written with their legal form ("Acme Ltd", "Initech Inc"): an organisation whatever the NER says."""
+
+    name = "company_form"
+    labels = (Label.ORG,)
+    score = 0.6
+
+    def analyze(self, ctx: Context) -> Iterator[Finding]:
+        """Yield a capitalised name of up to four words that ends in a company's legal form."""
+        for form in _COMPANY_FORM.finditer(ctx.text):
+            start = form.start()
+            for _ in range(4):  # the name: up to four capitalised words (or "&") right before the form
+                word = _NAME_WORD.search(ctx.text, max(0, start - 30), start)
+                if word is None or word.group().split()[0].lower() in FUNCTION_WORDS:
+                    break
+                start = word.start()
+            if start < form.start() and ctx.text[start] != "&":
+                yield Finding(
+                    Label.ORG, start, form.end(), self.score, self.rule_id, "a company named with its legal form"
+                )
 
 
 # "I work at X", "my kid's school is X": the organisation follows the cue. A cue that says whose workplace it is
@@ -409,4 +546,4 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 def entity_rules() -> list[Recognizer]:
     """Fresh instances of this module's rules."""
-    return [NerEntities(), GivenNames(), Workplaces()]
+    return [NerEntities(), GivenNames(), PlaceNames(), CompanyNames(), Workplaces()]
