@@ -1109,6 +1109,10 @@ PROTECT_ADDED = (
 PROTECT_DUPLICATE = "You've already protected that, so nothing changed. `/protect list` shows what you've protected."
 PROTECT_LIMIT = "You can protect up to {limit} things. Remove one with `/protect remove` first, then add this one."
 PROTECT_EMPTY = "That has no letters or digits in it, so there is nothing to protect. Please try again."
+PROTECT_TOO_COMMON = (
+    "That's an everyday word, so protecting it on its own would flag ordinary messages all the time. Add the words "
+    "around it that make it yours — your full name, say, or the place's full name — and try again."
+)
 PROTECT_TOO_SHORT = (
     "That's too short to protect: it would match too many everyday messages. Use at least {minimum} letters or "
     "digits — for a short name, add your surname."

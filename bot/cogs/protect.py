@@ -19,7 +19,7 @@ from bot.app import ConfidantBot
 from bot.ui import GuardedModal, form_id
 from models.terms import MAX_PROTECTED_TERMS
 from rules.detection.findings import Label
-from rules.detection.policy import MAX_TERM_WORDS, term_key
+from rules.detection.policy import MAX_TERM_WORDS, term_key, too_common_alone
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,8 @@ def problem_with(term: str) -> str | None:
         return strings.PROTECT_TOO_MANY_WORDS.format(limit=MAX_TERM_WORDS)
     if sum(char.isalnum() for char in key) < MIN_TERM_CHARACTERS:
         return strings.PROTECT_TOO_SHORT.format(minimum=MIN_TERM_CHARACTERS)
+    if too_common_alone(term):
+        return strings.PROTECT_TOO_COMMON
     return None
 
 

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 
 from rules.detection.findings import Label
 
-__all__ = ["MAX_TERM_WORDS", "NO_POLICY", "GuildPolicy", "ProtectedHit", "ProtectedTerms", "term_key"]
+__all__ = [
+    "MAX_TERM_WORDS",
+    "NO_POLICY",
+    "GuildPolicy",
+    "ProtectedHit",
+    "ProtectedTerms",
+    "term_key",
+    "too_common_alone",
+]
 
 # Longest protected term, in words ("Saint Mary's Hospital Leeds").
 MAX_TERM_WORDS = 4
@@ -28,6 +36,16 @@ def term_key(text: str) -> str:
     """The form in which terms are compared: NFKC, case-folded, words joined by single spaces."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(_WORD.findall(folded))
+
+
+def too_common_alone(term: str) -> bool:
+    """Whether `term` is one everyday word ("meeting", "hope"), which protected on its own would flag half the chat."""
+    from rules.detection.recognizers.entities import FUNCTION_WORDS, load_word_list  # noqa: PLC0415 - no cycle
+
+    words = term_key(term).split()
+    if len(words) != 1:
+        return False
+    return words[0] in FUNCTION_WORDS or words[0] in load_word_list("common_words.txt")
 
 
 def _ngrams(text: str) -> Iterator[tuple[int, int, str]]:

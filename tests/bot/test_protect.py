@@ -89,6 +89,8 @@ async def test_nothing_protected_yet_says_how_to_start(fake, alice, config):
     ("?! …",                          "no letters or digits"),
     ("Jo",                            "too short"),
     ("one two three four five",       "more than 4 words"),
+    ("Meeting",                       "everyday word"),
+    ("the",                           "everyday word"),
 ])
 # fmt: on
 async def test_bad_terms_are_explained_and_nothing_is_stored(fake, alice, config, term, expected):
