@@ -971,8 +971,8 @@ LEAVE_DM = (
     "You're no longer a member of **{guild}**.\n\n"
     "What members shared there stays confidential after leaving: please keep their names, stories and "
     "screenshots to yourself, as you agreed.\n\n"
-    "If you ever see something from the group shared where it shouldn't be, you can report it privately: send me "
-    "a direct message or use /report while you share a server with me, or tell one of {guild}'s moderators."
+    "If you ever see something from the group shared where it shouldn't be, you can still report it privately: "
+    "send me a direct message (or use /report here), or tell one of {guild}'s moderators."
 )
 
 # --- errors -------------------------------------------------------------------------------------------------------

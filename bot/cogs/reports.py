@@ -43,7 +43,7 @@ from bot.cogs._reports_ui import (
     menu_view,
     reply_picker,
 )
-from models.records import Case, CaseKind, CaseStatus, Evidence
+from models.records import Case, CaseKind, CaseStatus, Evidence, OnboardingState
 
 log = logging.getLogger(__name__)
 
@@ -179,13 +179,28 @@ class ReportsCog(commands.Cog, name="Reports"):
         else:
             await interaction.response.send_message(strings.PROTECT_EXPLAINED, ephemeral=True)
 
-    def shared_guilds(self, user: discord.abc.User) -> list[discord.Guild]:
-        """The groups that use the bot and have this user as a member, by name."""
-        return sorted((g for g in self.bot.guilds if g.get_member(user.id) is not None), key=lambda g: g.name)
+    async def may_report(self, guild: discord.Guild, user_id: int) -> bool:
+        """Whether the user may report a breach in the guild: a member, or a former member who accepted its agreement.
+
+        Someone who left can still be outed by what was shared while they were there, so leaving doesn't take the
+        right to report away (the farewell DM tells them so).
+        """
+        if guild.get_member(user_id) is not None:
+            return True
+        onboarding = await self.bot.store.onboarding(guild.id, user_id)
+        return onboarding is not None and onboarding.state is OnboardingState.ACCEPTED
+
+    async def shared_guilds(self, user: discord.abc.User, action: str) -> list[discord.Guild]:
+        """The groups the user may act in (reports: former members too; questions: members), by name."""
+        if action == "report":
+            found = [g for g in self.bot.guilds if await self.may_report(g, user.id)]
+        else:
+            found = [g for g in self.bot.guilds if g.get_member(user.id) is not None]
+        return sorted(found, key=lambda g: g.name)
 
     async def choose_group(self, interaction: discord.Interaction, action: str) -> None:
         """Go on with the member's only group, or ask which one when they share several with the bot."""
-        guilds = self.shared_guilds(interaction.user)
+        guilds = await self.shared_guilds(interaction.user, action)
         if not guilds:
             await interaction.response.send_message(strings.NO_SHARED_GROUP, ephemeral=True)
         elif len(guilds) == 1:
@@ -211,7 +226,7 @@ class ReportsCog(commands.Cog, name="Reports"):
     ) -> None:
         """Open the report form, unless the member may not report in this group (blocked, or over the limit)."""
         guild = self.bot.get_guild(guild_id)
-        if guild is None or guild.get_member(interaction.user.id) is None:
+        if guild is None or not await self.may_report(guild, interaction.user.id):
             name = guild.name if guild is not None else "that group"
             await interaction.response.send_message(strings.REPORT_LEFT_GROUP.format(guild=name), ephemeral=True)
             return
@@ -279,12 +294,12 @@ class ReportsCog(commands.Cog, name="Reports"):
             return
         guild = self.bot.get_guild(draft.guild_id)
         member = None if guild is None else guild.get_member(interaction.user.id)
-        if guild is None or member is None:
+        if guild is None or not await self.may_report(guild, interaction.user.id):
             name = "that group" if guild is None else guild.name
             intro = strings.REPORT_LEFT_GROUP.format(guild=name)
             await interaction.response.send_message(**with_text_back(intro, draft.details), ephemeral=True)
             return
-        refusal = await self._refusal(guild, member.id)
+        refusal = await self._refusal(guild, interaction.user.id)
         if refusal is not None:
             await interaction.response.send_message(**with_text_back(refusal, draft.details), ephemeral=True)
             return
@@ -301,7 +316,7 @@ class ReportsCog(commands.Cog, name="Reports"):
             case = await self.bot.store.open_case(
                 guild.id,
                 CaseKind.REPORT,
-                member.id,
+                interaction.user.id,
                 draft.details.strip(),
                 category=draft.category,
                 share_name=draft.share_name,
@@ -310,7 +325,7 @@ class ReportsCog(commands.Cog, name="Reports"):
             readable = sum(item.readable for item in evidence)
             log.info(
                 "User %s filed report #%d (%s) in guild %s with %d evidence item(s), %d readable",
-                member.id, case.number, case.category, guild.id, len(evidence), readable,
+                interaction.user.id, case.number, case.category, guild.id, len(evidence), readable,
             )  # fmt: skip
             # The case is committed: only now is the member told it was received.
             await interaction.edit_original_response(content=self._received(guild, case, evidence))
@@ -351,7 +366,7 @@ class ReportsCog(commands.Cog, name="Reports"):
             log.info("Report #%d in guild %s waits in the outbox", case.number, case.guild_id)
 
     async def snapshot_links(
-        self, guild: discord.Guild, member: discord.Member, links: Sequence[str], *, skip: Evidence | None = None
+        self, guild: discord.Guild, member: discord.Member | None, links: Sequence[str], *, skip: Evidence | None = None
     ) -> list[Evidence]:
         """Each link as evidence, fetched now when the member and the bot can read it, else kept as a link only.
 
@@ -361,7 +376,7 @@ class ReportsCog(commands.Cog, name="Reports"):
         wanted = [link for link in links if skip is None or _ids(link) != (skip.channel_id, skip.message_id)]
         return list(await asyncio.gather(*(self._snapshot_link(guild, member, link) for link in wanted)))
 
-    async def _snapshot_link(self, guild: discord.Guild, member: discord.Member, link: str) -> Evidence:
+    async def _snapshot_link(self, guild: discord.Guild, member: discord.Member | None, link: str) -> Evidence:
         match = MESSAGE_LINK.match(link)
         if match is None:
             return Evidence(link=link, readable=False)
@@ -372,9 +387,9 @@ class ReportsCog(commands.Cog, name="Reports"):
         channel = guild.get_channel_or_thread(channel_id)
         if not isinstance(channel, discord.TextChannel | discord.Thread | discord.VoiceChannel):
             return unreadable
-        # The member may only bring into a case what they can read themselves.
-        theirs = channel.permissions_for(member)
-        if not (theirs.view_channel and theirs.read_message_history):
+        # The member may only bring into a case what they can read themselves (a former member: nothing, as a copy).
+        theirs = None if member is None else channel.permissions_for(member)
+        if theirs is None or not (theirs.view_channel and theirs.read_message_history):
             return unreadable
         try:
             message = await channel.fetch_message(message_id)

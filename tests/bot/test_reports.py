@@ -10,8 +10,9 @@ import pytest
 from bot.config import Config, GuildConfig
 from bot.fakediscord import FakeDiscord, Guild, User
 from models.crypto import FieldCipher
-from models.records import CaseEventKind, CaseKind, CaseStatus, GuildSettings, ReportCategory
+from models.records import CaseEventKind, CaseKind, CaseStatus, Decision, GuildSettings, ReportCategory, Via
 from models.store import Store
+from rules.agreement import default_agreement
 from tests.conftest import confidant
 
 DETAILS = "Sam posted a screenshot of my share in the Thursday check-in to their Instagram story."
@@ -370,3 +371,32 @@ async def test_a_form_opened_before_a_restart_is_still_taken(fake, guild, alice,
             assert not item.readable and item.content is None
         else:
             assert item.readable and item.content == QUOTED and item.author_id == bob.id
+
+
+async def test_a_former_member_who_accepted_can_still_report_but_a_stranger_cannot(
+    fake, guild, alice, report_config, key
+):
+    """Leaving doesn't take away the right to report (what was shared while there can still out them)."""
+    stranger = fake.add_user("stranger")
+    fake.add_member(guild, stranger)
+    async with Store.open(report_config.storage.path, FieldCipher([key])) as store:
+        await store.current_agreement(guild.id, default_agreement().text)
+        await store.start_onboarding(guild.id, alice.id, 1)
+        await store.record_decision(guild.id, alice.id, 1, Decision.ACCEPTED, Via.DM, None)
+    async with fake.running(confidant(report_config)) as bot:
+        await fake.member_leave(guild, alice)
+        await fake.member_leave(guild, stranger)
+        farewell = await fake.wait_for_message(to=alice)
+        assert "still report it privately" in farewell.text
+        await fake.user_message(fake.dm_channel(alice), alice, "someone posted my story on reddit")
+        menu = await fake.wait_for_message(to=alice, predicate=lambda m: "confidant:menu:report" in m.custom_ids())
+        opened = await fake.click(menu, "confidant:menu:report", alice)
+        reply = await (await file_report(fake, opened, **{LINKS: f"https://discord.com/channels/{guild.id}/1/2"})).wait_message()
+        assert "case #1" in reply.text
+        [case] = await bot.store.cases_by_member(alice.id)
+        [item] = await bot.store.evidence(case.id)
+        assert not item.readable  # a former member brings links, not copies of channels they can no longer see
+        await fake.user_message(fake.dm_channel(stranger), stranger, "hi")
+        theirs = await fake.wait_for_message(to=stranger)
+        refused = await (await fake.click(theirs, "confidant:menu:report", stranger)).wait_message()
+        assert "can't find a group" in refused.text
