@@ -33,6 +33,14 @@ CASE_ACTIONS: dict[str, discord.ButtonStyle] = {
     "block": discord.ButtonStyle.danger,
 }
 
+EMBED_COLOUR = discord.Colour.teal()
+EMBED_LIMIT = 4000  # characters of an embed description (Discord allows 4096)
+
+
+def quoted(text: str) -> str:
+    """Text shown inside a case, with mentions made inert-looking and markdown kept."""
+    return discord.utils.escape_mentions(text)
+
 
 class _CaseHandler(Protocol):
     """What the forms and buttons need from the cases cog."""
