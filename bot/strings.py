@@ -559,6 +559,10 @@ REPORT_RATE_LIMITED = (
     "moderator directly — or send this report tomorrow."
 )
 REPORT_BLOCKED = "Sorry — your report cannot be taken here. Please contact a moderator of **{guild}** directly."
+REPORT_WAITING_QUESTION = (
+    "The moderators of **{guild}** have a question about your report (case #{number}) that I couldn't send you by "
+    "DM:\n> {question}"
+)
 REPORT_LEFT_GROUP = "It looks like you're no longer a member of **{guild}**, so I can't take a report for it."
 REPORT_FORM_EXPIRED = "That form has expired. Please start again with `/report`."
 REPLY_RELAYED = "Thank you — I passed your answer to the moderators of **{guild}** (case #{number}), without your name."
@@ -661,6 +665,13 @@ CASE_THREAD_SUPPORT_SENT = "{moderator} sent support resources to {member}."
 # Answers to the moderator who pressed a button (ephemeral).
 CASE_ACKNOWLEDGED = "Case #{number} is acknowledged."
 CASE_ASK_SENT = "Your question was sent to the reporter of case #{number}; their answer will appear in the thread."
+CASE_ASK_WAITING = (
+    "The reporter of case #{number} can't get DMs. To keep them anonymous I won't open a thread for them (anyone "
+    "who can see threads would learn who they are): they'll see your question the next time they use `/report`."
+)
+CASE_THREAD_ASK_WAITING = (
+    "The reporter can't get DMs, so the question waits for them: they'll see it the next time they use `/report`."
+)
 CASE_ASK_NOT_SENT = (
     "I couldn't reach the reporter of case #{number}: their DMs are closed and there is no gate channel. "
     "Nothing changed."

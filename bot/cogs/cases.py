@@ -335,16 +335,22 @@ class CasesCog(CaseCommands, commands.Cog, name="Cases"):
     async def _tell_reporter(
         self, case: Case, guild: discord.Guild, setup: GuildSetup, text: str, *, view: discord.ui.View | None = None
     ) -> bool:
-        """Tell the case's member something privately (DM, else a private gate thread); False if neither worked."""
+        """Tell the case's member something privately; False if it could not be delivered.
+
+        By DM, else in a private thread of the gate channel — except for an anonymous reporter: a thread opened for
+        them would show everyone who can see threads who filed the report, so for them it is DM only.
+        """
         if case.member_id == ERASED_USER_ID:
             return False
+        anonymous = case.kind is CaseKind.REPORT and not case.share_name
         member = guild.get_member(case.member_id)
         user = member or await self._user(case.member_id)
         if user is None:
             return False
         extra = {} if view is None else {"view": view}
         delivered = await send_privately(
-            user, member=member, gate=setup.gate_channel, thread_name=strings.CASE_PRIVATE_THREAD_NAME,
+            user, member=member, gate=None if anonymous else setup.gate_channel,
+            thread_name=strings.CASE_PRIVATE_THREAD_NAME,
             content=text[:2000], **extra,
         )  # fmt: skip
         if delivered is None:
@@ -519,9 +525,11 @@ class CasesCog(CaseCommands, commands.Cog, name="Cases"):
         if case.status not in _OPEN:
             return strings.CASE_WRONG_STATUS.format(number=case.number, status=strings.CASE_STATUS_NAMES[case.status])
         text = strings.REPORTER_ASKED.format(guild=guild.name, number=case.number, question=question)
-        if not await self._tell_reporter(case, guild, setup, text, view=reply_view(guild.id, case.number)):
+        told = await self._tell_reporter(case, guild, setup, text, view=reply_view(guild.id, case.number))
+        if not told and case.share_name:
             await self._in_thread(case, guild, strings.CASE_THREAD_ASK_FAILED.format(moderator=moderator.mention))
             return strings.CASE_ASK_NOT_SENT.format(number=case.number)
+        # An anonymous reporter out of reach by DM sees the question the next time they use /report.
         await self.bot.store.add_case_event(case.id, moderator.id, CaseEventKind.ASKED, question)
         updated = await self.bot.store.set_case_status(
             case.guild_id, case.number, CaseStatus.AWAITING, moderator.id, only_from=_OPEN
@@ -532,6 +540,9 @@ class CasesCog(CaseCommands, commands.Cog, name="Cases"):
         )
         if updated is not None:
             await self._refresh(updated, guild)
+        if not told:
+            await self._in_thread(case, guild, strings.CASE_THREAD_ASK_WAITING)
+            return strings.CASE_ASK_WAITING.format(number=case.number)
         return strings.CASE_ASK_SENT.format(number=case.number)
 
     async def _close(

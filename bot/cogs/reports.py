@@ -27,7 +27,7 @@ from discord.ext import commands
 
 from bot import strings
 from bot.app import ConfidantBot
-from bot.cogs._cases_ui import QuestionModal
+from bot.cogs._cases_ui import QuestionModal, ReplyButton
 from bot.cogs._reports_ui import (
     DETAILS_MAX_LENGTH,
     FORM_TIMEOUT,
@@ -43,11 +43,12 @@ from bot.cogs._reports_ui import (
     menu_view,
     reply_picker,
 )
-from models.records import Case, CaseKind, CaseStatus, Evidence, OnboardingState
+from models.records import Case, CaseEventKind, CaseKind, CaseStatus, Evidence, OnboardingState
 
 log = logging.getLogger(__name__)
 
 EMBED_COLOUR = discord.Colour.teal()
+WAITING_SHOWN = 4  # the moderators' waiting questions shown by /report at once (each with its Reply button)
 MENU_COOLDOWN_SECONDS = 60.0  # at most one menu per member in this time, however many DMs they send
 MESSAGE_LIMIT = 2000  # Discord's message content limit
 MESSAGE_LINK = re.compile(
@@ -157,11 +158,41 @@ class ReportsCog(commands.Cog, name="Reports"):
     @app_commands.command(name="report", description=strings.CMD_REPORT)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     async def report(self, interaction: discord.Interaction) -> None:
-        """Report a breach privately: in a guild for that guild, in DMs for a chosen group."""
+        """Report a breach privately: in a guild for that guild, in DMs for a chosen group.
+
+        A reporter whom the moderators asked something they could not deliver (DMs closed) sees the question here.
+        """
+        if await self._show_waiting_questions(interaction):
+            return
         if interaction.guild is not None:
             await self.start_report(interaction, interaction.guild.id)
         else:
             await self.choose_group(interaction, "report")
+
+    async def _show_waiting_questions(self, interaction: discord.Interaction) -> bool:
+        """Show the user the moderators' questions that wait for them, with Reply buttons; False if there are none."""
+        guild_id = None if interaction.guild is None else interaction.guild.id
+        waiting = [
+            case for case in await self.bot.store.awaiting_cases(interaction.user.id)
+            if guild_id is None or case.guild_id == guild_id
+        ][:WAITING_SHOWN]  # fmt: skip
+        if not waiting:
+            return False
+        lines, view = [], discord.ui.View(timeout=None)
+        for case in waiting:
+            asked = [e for e in await self.bot.store.case_events(case.id) if e.kind is CaseEventKind.ASKED]
+            guild = self.bot.get_guild(case.guild_id)
+            lines.append(
+                strings.REPORT_WAITING_QUESTION.format(
+                    guild=guild.name if guild else "the group",
+                    number=case.number,
+                    question=(asked[-1].text or "").replace("\n", "\n> ") if asked else "",
+                )
+            )
+            view.add_item(ReplyButton(case.guild_id, case.number))
+        view.add_item(MenuButton("report"))
+        await interaction.response.send_message("\n\n".join(lines)[:2000], view=view, ephemeral=True)
+        return True
 
     async def report_message_callback(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Report a breach with the right-clicked message attached; it is snapshotted now, before it can go."""

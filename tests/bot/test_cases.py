@@ -220,11 +220,39 @@ async def test_ask_reporter_relays_both_ways_without_names(fake, guild, alice, b
         assert_anonymous(fake, guild, alice)
 
 
-async def test_ask_reaches_a_reporter_with_closed_dms_in_a_private_gate_thread(fake, guild, bob, mod, case_config):
+async def test_an_anonymous_reporter_with_closed_dms_sees_the_question_in_report_never_in_a_thread(
+    fake, guild, bob, mod, case_config
+):
+    """A thread opened for them would show who filed the report; the question waits for their next /report."""
     closed = fake.add_user("closed", dms_open=False)
     fake.add_member(guild, closed, roles=[guild.role("Member")])
     async with fake.running(confidant(case_config)) as bot:
         await file_report(bot, guild, closed, bob)
+        told = await form(fake, guild, "ask", mod, {"confidant:case:ask-text": QUESTION})
+        assert "the next time they use `/report`" in told.text
+        assert not [t for t in guild.threads if t.parent_id == guild.channel("welcome").id]
+        assert (await bot.store.case(guild.id, 1)).status is CaseStatus.AWAITING
+        shown = await (await fake.slash("report", closed, guild.channel("general"))).wait_message()
+        assert shown.ephemeral and QUESTION in shown.text and "case #1" in shown.text
+        reply = next(c for c in shown.custom_ids() if c.startswith("confidant:case-reply:"))
+        opened = await fake.click(shown, reply, closed)
+        await opened.wait_response()
+        await (await fake.submit_modal(opened, {"confidant:case-reply:text": REPLY})).wait_message()
+        relayed = await fake.wait_for_message(thread_of(guild), predicate=lambda m: REPLY in m.text)
+        assert "Reporter A-1" in relayed.text
+        assert_anonymous(fake, guild, closed)
+        again = await fake.slash("report", closed, guild.channel("general"))
+        await again.wait_response()
+        assert again.modal is not None  # nothing waits any more: /report opens the form
+
+
+async def test_ask_reaches_a_named_reporter_with_closed_dms_in_a_private_gate_thread(
+    fake, guild, bob, mod, case_config
+):
+    closed = fake.add_user("closed", dms_open=False)
+    fake.add_member(guild, closed, roles=[guild.role("Member")])
+    async with fake.running(confidant(case_config)) as bot:
+        await file_report(bot, guild, closed, bob, share_name=True)
         await form(fake, guild, "ask", mod, {"confidant:case:ask-text": QUESTION})
         asked = await fake.wait_for_message(predicate=lambda m: QUESTION in m.text and closed.mention in m.text)
         thread = fake.state.channels[asked.channel_id]
@@ -233,8 +261,8 @@ async def test_ask_reaches_a_reporter_with_closed_dms_in_a_private_gate_thread(f
         opened = await fake.click(asked, asked.custom_ids()[0], closed)
         await opened.wait_response()
         await (await fake.submit_modal(opened, {"confidant:case-reply:text": REPLY})).wait_message()
-        await fake.wait_for_message(thread_of(guild), predicate=lambda m: REPLY in m.text)
-        assert_anonymous(fake, guild, closed)
+        relayed = await fake.wait_for_message(thread_of(guild), predicate=lambda m: REPLY in m.text)
+        assert closed.mention in relayed.text  # they chose to share their name
 
 
 async def test_add_note_is_internal(fake, guild, alice, bob, mod, case_config):
