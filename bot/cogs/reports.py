@@ -354,9 +354,10 @@ class ReportsCog(commands.Cog, name="Reports"):
                 evidence=evidence,
             )
             readable = sum(item.readable for item in evidence)
+            # Never the reporter's id next to the case number: whoever reads the logs must not be able to unmask them.
             log.info(
-                "User %s filed report #%d (%s) in guild %s with %d evidence item(s), %d readable",
-                interaction.user.id, case.number, case.category, guild.id, len(evidence), readable,
+                "Report #%d (%s) filed in guild %s with %d evidence item(s), %d readable",
+                case.number, case.category, guild.id, len(evidence), readable,
             )  # fmt: skip
             # The case is committed: only now is the member told it was received.
             await interaction.edit_original_response(content=self._received(guild, case, evidence))
