@@ -166,7 +166,7 @@ class FlaggingCog(commands.Cog, name="Flagging"):
             channel = guild.get_channel_or_thread(flag.channel_id)
             title = strings.AUTOMOD_BLOCKED_TITLE.format(channel=getattr(channel, "name", "?"))
             if not await self._give_text_back(flag, guild, setup, title, intro):
-                log.info("Could not give the author of flag %d their blocked text privately", flag.id)
+                log.info("Could not give the author of flag %d their blocked message back privately", flag.id)
 
     def _monitored(self, channel: object, setup: GuildSetup) -> bool:
         """Whether the channel (or the channel or category a thread or channel sits in) is monitored."""
