@@ -12,8 +12,9 @@ from typing import Any
 import discord
 
 from models.records import Via
+from models.store import Store
 
-__all__ = ["THREAD_ARCHIVE_MINUTES", "Delivered", "private_thread", "send_privately"]
+__all__ = ["THREAD_ARCHIVE_MINUTES", "Delivered", "member_thread", "private_thread", "send_privately"]
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +48,48 @@ async def private_thread(gate: discord.TextChannel, member: discord.Member, name
     return thread
 
 
+async def member_thread(
+    store: Store, gate: discord.TextChannel, member: discord.Member, name: str
+) -> discord.Thread | None:
+    """The member's private thread in `gate`: the one opened before, if it still exists, else a new one (remembered)."""
+    guild = gate.guild
+    known = await store.private_thread(guild.id, member.id)
+    if known is not None:
+        thread = guild.get_thread(known)
+        if thread is None:
+            try:
+                fetched = await guild.fetch_channel(known)
+            except discord.HTTPException:
+                fetched = None
+            thread = fetched if isinstance(fetched, discord.Thread) else None
+        if thread is not None and thread.parent_id == gate.id:
+            try:
+                await thread.add_user(member)  # they may have left it; adding is harmless if they haven't
+            except discord.HTTPException as error:
+                log.info("Could not add user %s back to their thread in guild %s: HTTP %s", member.id, guild.id,
+                         error.status)  # fmt: skip
+            else:
+                return thread
+    thread = await private_thread(gate, member, name)
+    if thread is not None:
+        await store.remember_private_thread(guild.id, member.id, thread.id)
+    return thread
+
+
 async def send_privately(
     user: discord.User | discord.Member,
     *,
     member: discord.Member | None,
     gate: discord.TextChannel | None,
     thread_name: str,
+    store: Store,
     **message: Any,
 ) -> Delivered | None:
-    """DM `user`; if their DMs are closed, post in a new private gate thread for `member`. None if neither worked.
+    """DM `user`; if their DMs are closed, post in the member's private gate thread. None if neither worked.
 
-    `message` holds `discord.abc.Messageable.send`'s keyword arguments (content, embed, view, file, …). In the
-    thread the member is mentioned (and only they are pinged) so they notice it.
+    The thread is the one Confidant opened for the member before (their welcome, an earlier note), or a new one, so a
+    member gets one private thread, not one per note. `message` holds `discord.abc.Messageable.send`'s keyword
+    arguments (content, embed, view, file, …). In the thread the member is mentioned (and only they are pinged).
     """
     try:
         sent = await user.send(**message)
@@ -68,7 +99,7 @@ async def send_privately(
         return Delivered(Via.DM, sent)
     if member is None or gate is None:
         return None
-    thread = await private_thread(gate, member, thread_name)
+    thread = await member_thread(store, gate, member, thread_name)
     if thread is None:
         return None
     content = message.pop("content", None)

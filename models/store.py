@@ -2,8 +2,8 @@
 
 This module holds the plumbing (connection, transactions, migrations, backup, key rotation), guild settings, the
 audit log and erasure; each capability's queries live in a mixin the Store lists as a base: `models/agreements.py`,
-`cases.py`, `flags.py`, `breaches.py`, `terms.py`, `reminders.py`. Mixins use only what `models/_queries.py`
-declares.
+`cases.py`, `flags.py`, `breaches.py`, `terms.py`, `reminders.py`, `threads.py`. Mixins use only what
+`models/_queries.py` declares.
 
 Open it the way aiosqlite opens a connection::
 
@@ -58,6 +58,7 @@ from models.records import (
 )
 from models.reminders import ReminderQueries
 from models.terms import TermQueries
+from models.threads import ThreadQueries
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -391,7 +392,9 @@ class StoreOpener:
             await self._store.close()
 
 
-class Store(AgreementQueries, CaseQueries, FlagQueries, BreachQueries, TermQueries, ReminderQueries, Queries):
+class Store(
+    AgreementQueries, CaseQueries, FlagQueries, BreachQueries, TermQueries, ReminderQueries, ThreadQueries, Queries
+):
     """Owns all SQL (here and in its query mixins): typed methods take and return records, never rows.
 
     Every write is one transaction that runs to its end even if its caller is cancelled, and `close()` waits

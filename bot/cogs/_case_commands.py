@@ -154,7 +154,12 @@ class CaseCommands:
         setup = await self.setup_of(guild)
         text = strings.SUPPORT_TO_MEMBER.format(guild=guild.name, resources=await self._support_text(guild.id))
         delivered = await send_privately(
-            member, member=member, gate=setup.gate_channel, thread_name=strings.CASE_PRIVATE_THREAD_NAME, content=text
+            member,
+            store=self.bot.store,
+            member=member,
+            gate=setup.gate_channel,
+            thread_name=strings.CASE_PRIVATE_THREAD_NAME,
+            content=text,
         )
         if delivered is None:
             await interaction.edit_original_response(

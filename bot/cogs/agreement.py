@@ -24,7 +24,7 @@ from bot import strings
 from bot.app import ConfidantBot
 from bot.cogs._agreement_due import DueWork
 from bot.cogs._agreement_ui import PERSISTENT, AgreeButton, EditModal, QuizAnswer, ReadPrivately, agreement_view
-from bot.delivery import private_thread
+from bot.delivery import member_thread
 from bot.formatting import text_embeds
 from bot.setup import GuildSetup, is_moderator, report_setup_problem, resolve_setup
 from models.records import (
@@ -207,8 +207,9 @@ class AgreementCog(DueWork, commands.Cog, name="Agreement"):
         await self.bot.store.record_delivery(member.guild.id, member.id, Via.GATE, thread.id)
 
     async def _private_thread(self, gate: discord.TextChannel, member: discord.Member) -> discord.Thread | None:
-        """A private thread in the gate channel with only the member added, or None where none can be made."""
-        return await private_thread(gate, member, strings.GATE_THREAD_NAME.format(name=member.display_name))
+        """The member's private thread in the gate channel (reused if they had one), or None where none can be made."""
+        name = strings.GATE_THREAD_NAME.format(name=member.display_name)
+        return await member_thread(self.bot.store, gate, member, name)
 
     async def _post_gate_fallback(self, gate: discord.TextChannel, member: discord.Member, setup: GuildSetup) -> None:
         view = discord.ui.View(timeout=None)

@@ -349,7 +349,7 @@ class CasesCog(CaseCommands, commands.Cog, name="Cases"):
             return False
         extra = {} if view is None else {"view": view}
         delivered = await send_privately(
-            user, member=member, gate=None if anonymous else setup.gate_channel,
+            user, store=self.bot.store, member=member, gate=None if anonymous else setup.gate_channel,
             thread_name=strings.CASE_PRIVATE_THREAD_NAME,
             content=text[:2000], **extra,
         )  # fmt: skip

@@ -281,7 +281,7 @@ class FlaggingCog(commands.Cog, name="Flagging"):
             guild=guild.name, channel=getattr(message.channel, "name", "?"),
         )  # fmt: skip
         await send_privately(
-            message.author, member=member, gate=setup.gate_channel,
+            message.author, store=self.bot.store, member=member, gate=setup.gate_channel,
             thread_name=strings.NUDGE_THREAD_NAME.format(name=message.author.display_name), content=text,
         )  # fmt: skip
         return decided
@@ -415,7 +415,7 @@ class FlaggingCog(commands.Cog, name="Flagging"):
             colour=discord.Colour.blurple(),
         )
         delivered = await send_privately(
-            user, member=member, gate=setup.gate_channel,
+            user, store=self.bot.store, member=member, gate=setup.gate_channel,
             thread_name=strings.NUDGE_THREAD_NAME.format(name=user.display_name),
             embed=embed, view=nudge_view(flag.id),
         )  # fmt: skip
@@ -455,7 +455,7 @@ class FlaggingCog(commands.Cog, name="Flagging"):
             return False
         embed = discord.Embed(title=title, description=flag.text[:4096], colour=discord.Colour.blurple())
         delivered = await send_privately(
-            user, member=member, gate=setup.gate_channel,
+            user, store=self.bot.store, member=member, gate=setup.gate_channel,
             thread_name=strings.NUDGE_THREAD_NAME.format(name=user.display_name), content=intro, embed=embed,
         )  # fmt: skip
         return delivered is not None

@@ -146,7 +146,7 @@ class StrikesCog(commands.Cog, name="Strikes"):
 
     async def _tell(self, member: discord.Member, setup: GuildSetup, text: str) -> bool:
         delivered = await send_privately(
-            member, member=member, gate=setup.gate_channel,
+            member, store=self.bot.store, member=member, gate=setup.gate_channel,
             thread_name=strings.STRIKE_THREAD_NAME.format(name=member.display_name), content=text,
         )  # fmt: skip
         return delivered is not None

@@ -327,3 +327,18 @@ async def test_a_forward_out_of_the_group_can_be_removed_with_the_forwarder_told
         post = await fake.wait_for_message(guild.channel("mod-queue"))
         await fake.wait_for(lambda: "Forward removed by" in fake.state.messages[post.id].text)
     assert (await stored(group_config, key, guild, forward.id)).status is FlagStatus.REMOVED
+
+
+async def test_a_member_with_closed_dms_gets_one_private_thread_for_every_note(fake, guild, group_config, key):
+    """Later notes go to the same private thread (none per note), and it survives a restart."""
+    closed = fake.add_user("closed", dms_open=False)
+    fake.add_member(guild, closed, roles=[guild.role("Member")])
+    await settings(group_config, key, guild, nudge_cooldown_minutes=0)
+    async with fake.running(confidant(group_config)):
+        await flagged(fake, guild, closed, EMAIL)
+        first = await fake.wait_for_message(predicate=lambda m: "may include" in m.text)
+    async with fake.running(confidant(group_config)):
+        await flagged(fake, guild, closed, "or call me on 07700 900123")
+        second = await fake.wait_for_message(predicate=lambda m: "may include" in m.text and m.id != first.id)
+    assert second.channel_id == first.channel_id
+    assert len([t for t in guild.threads if t.parent_id == guild.channel("welcome").id]) == 1

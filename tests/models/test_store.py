@@ -329,3 +329,14 @@ async def test_rotate_key_re_encrypts_everything_so_the_old_key_can_go(db_path, 
         assert await store.protection_salt() == salt
         with pytest.raises(Exception, match="append-only"):  # the trigger is back
             await store._execute("tamper", "UPDATE audit_log SET reason = x'00'")
+
+
+async def test_private_threads_are_remembered_replaced_and_erased(store: Store) -> None:
+    """One private thread per member and guild; a new one replaces it; erasure forgets it."""
+    assert await store.private_thread(1, 2) is None
+    await store.remember_private_thread(1, 2, 30)
+    await store.remember_private_thread(1, 2, 31)
+    await store.remember_private_thread(5, 2, 40)
+    assert (await store.private_thread(1, 2), await store.private_thread(5, 2)) == (31, 40)
+    await store.delete_user_data(2)
+    assert await store.private_thread(1, 2) is None and await store.private_thread(5, 2) is None
