@@ -559,6 +559,7 @@ REPORT_RATE_LIMITED = (
     "moderator directly — or send this report tomorrow."
 )
 REPORT_BLOCKED = "Sorry — your report cannot be taken here. Please contact a moderator of **{guild}** directly."
+REPORT_WAITING_NOTICE = "**Update on your report (case #{number}, {guild})** — I couldn't send it by DM:\n{text}"
 REPORT_WAITING_QUESTION = (
     "The moderators of **{guild}** have a question about your report (case #{number}) that I couldn't send you by "
     "DM:\n> {question}"
@@ -660,7 +661,9 @@ CASE_THREAD_UNMASKED = "Reporter unmasked by {lead}. (Only they saw who it is; t
 CASE_THREAD_BLOCKED = "{moderator} blocked the reporter from filing reports. Their identity stays hidden."
 CASE_THREAD_UNBLOCKED = "{moderator} let the reporter file reports again."
 CASE_THREAD_REPORTER_TOLD = "The reporter was told."
-CASE_THREAD_REPORTER_NOT_TOLD = "I couldn't tell the reporter (DMs closed and no gate channel)."
+CASE_THREAD_REPORTER_NOT_TOLD = (
+    "I couldn't reach the reporter privately; an anonymous reporter will see it the next time they use `/report`."
+)
 CASE_THREAD_SUPPORT_SENT = "{moderator} sent support resources to {member}."
 # Answers to the moderator who pressed a button (ephemeral).
 CASE_ACKNOWLEDGED = "Case #{number} is acknowledged."
@@ -689,7 +692,9 @@ CASE_UNMASK_PURGED = "The reporter's identity on case #{number} was purged under
 CASE_BLOCKED = "The reporter of case #{number} can no longer file reports here. Press the button again to undo."
 CASE_UNBLOCKED = "The reporter of case #{number} can file reports again."
 CASE_REPORTER_TOLD = " The reporter was told privately."
-CASE_REPORTER_NOT_TOLD = " I couldn't tell the reporter (DMs closed and no gate channel)."
+CASE_REPORTER_NOT_TOLD = (
+    " I couldn't reach the reporter privately; an anonymous reporter will see it the next time they use `/report`."
+)
 CASE_REPORTER_SEND_SUPPORT = " Support resources were sent to them."
 # Forms.
 CASE_ASK_TITLE = "Ask the reporter of case #{number}"

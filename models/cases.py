@@ -45,7 +45,7 @@ class CaseQueries(Queries):
 
     ENCRYPTED = (
         ("cases", "text"), ("cases", "answer"), ("cases", "outcome"), ("cases", "reporter_note"),
-        ("case_events", "text"), ("evidence", "content"), ("evidence", "attachments"),
+        ("case_events", "text"), ("evidence", "content"), ("evidence", "attachments"), ("cases", "pending_notice"),
     )  # fmt: skip
 
     async def open_case(
@@ -191,6 +191,22 @@ class CaseQueries(Queries):
             "read cases awaiting a reporter",
             "SELECT * FROM cases WHERE member_id = ? AND status = ? ORDER BY updated_at",
             (member_id, CaseStatus.AWAITING.value),
+        )
+        return [self._case(row) for row in rows]
+
+    async def set_pending_notice(self, case_id: int, text: str | None) -> None:
+        """Keep the latest notice the reporter could not be sent (None: it was shown to them)."""
+        token = None if text is None else self._cipher.encrypt(text)
+        await self._execute(
+            "keep a reporter notice", "UPDATE cases SET pending_notice = ? WHERE id = ?", (token, case_id)
+        )
+
+    async def cases_with_notices(self, member_id: int) -> list[Case]:
+        """The member's cases with a notice waiting for them, oldest first."""
+        rows = await self._read(
+            "read waiting notices",
+            "SELECT * FROM cases WHERE member_id = ? AND pending_notice IS NOT NULL ORDER BY id",
+            (member_id,),
         )
         return [self._case(row) for row in rows]
 
@@ -413,7 +429,7 @@ class CaseQueries(Queries):
 
     def _case(self, row: sqlite3.Row) -> Case:
         """Build a Case from a cases row, decrypting its texts."""
-        answer, outcome, note = row["answer"], row["outcome"], row["reporter_note"]
+        answer, outcome, note, notice = row["answer"], row["outcome"], row["reporter_note"], row["pending_notice"]
         category, action = row["category"], row["action"]
         return Case(
             id=row["id"],
@@ -444,6 +460,7 @@ class CaseQueries(Queries):
             closed_by=row["closed_by"],
             closed_at=from_unix(row["closed_at"]),
             purged_at=from_unix(row["purged_at"]),
+            pending_notice=None if notice is None else self._cipher.decrypt(notice, field="reporter notice"),
         )
 
     def _event(self, row: sqlite3.Row) -> CaseEvent:

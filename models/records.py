@@ -441,6 +441,7 @@ class Case:
     closed_by: int | None = None
     closed_at: datetime | None = None
     purged_at: datetime | None = None  # evidence and reporter identity removed under retention
+    pending_notice: str | None = None  # a status notice the reporter could not be sent yet (decrypted)
 
     @property
     def alias(self) -> str:

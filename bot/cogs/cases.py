@@ -355,6 +355,9 @@ class CasesCog(CaseCommands, commands.Cog, name="Cases"):
         )  # fmt: skip
         if delivered is None:
             log.info("Could not tell the member of case #%d in guild %s privately", case.number, guild.id)
+            if anonymous and view is None:
+                # Their next /report shows it (questions, which carry a view, wait in the timeline instead).
+                await self.bot.store.set_pending_notice(case.id, text)
             return False
         return True
 

@@ -172,13 +172,23 @@ class ReportsCog(commands.Cog, name="Reports"):
     async def _show_waiting_questions(self, interaction: discord.Interaction) -> bool:
         """Show the user the moderators' questions that wait for them, with Reply buttons; False if there are none."""
         guild_id = None if interaction.guild is None else interaction.guild.id
+        store = self.bot.store
         waiting = [
-            case for case in await self.bot.store.awaiting_cases(interaction.user.id)
+            case for case in await store.awaiting_cases(interaction.user.id)
             if guild_id is None or case.guild_id == guild_id
         ][:WAITING_SHOWN]  # fmt: skip
-        if not waiting:
+        notices = [
+            case for case in await store.cases_with_notices(interaction.user.id)
+            if guild_id is None or case.guild_id == guild_id
+        ]  # fmt: skip
+        if not waiting and not notices:
             return False
         lines, view = [], discord.ui.View(timeout=None)
+        for case in notices:
+            guild = self.bot.get_guild(case.guild_id)
+            name = guild.name if guild else "the group"
+            lines.append(strings.REPORT_WAITING_NOTICE.format(number=case.number, guild=name, text=case.pending_notice))
+            await store.set_pending_notice(case.id, None)
         for case in waiting:
             asked = [e for e in await self.bot.store.case_events(case.id) if e.kind is CaseEventKind.ASKED]
             guild = self.bot.get_guild(case.guild_id)

@@ -540,3 +540,24 @@ async def test_case_support_sends_the_resources_privately(fake, guild, alice, bo
         sent = await fake.wait_for_message(to=bob)
         assert "findahelpline" in sent.text and "case" not in sent.text.casefold()
         await fake.wait_for_message(thread_of(guild), predicate=lambda m: "support resources" in m.text)
+
+
+async def test_an_anonymous_reporter_with_closed_dms_sees_status_notices_at_their_next_report(
+    fake, guild, bob, mod, case_config
+):
+    closed = fake.add_user("closed", dms_open=False)
+    fake.add_member(guild, closed, roles=[guild.role("Member")])
+    async with fake.running(confidant(case_config)) as bot:
+        await file_report(bot, guild, closed, bob)
+        done = await form(fake, guild, "resolve", mod, {
+            "confidant:case:resolve-action": ["none"], "confidant:case:resolve-member": [],
+            "confidant:case:resolve-outcome": OUTCOME, "confidant:case:resolve-note": TO_REPORTER,
+        })  # fmt: skip
+        assert "next time they use `/report`" in done.text
+        assert not [t for t in guild.threads if t.parent_id == guild.channel("welcome").id]
+        shown = await (await fake.slash("report", closed, guild.channel("general"))).wait_message()
+        assert shown.ephemeral and "case #1" in shown.text and TO_REPORTER in shown.text
+        again = await fake.slash("report", closed, guild.channel("general"))
+        await again.wait_response()
+        assert again.modal is not None  # shown once: now /report opens the form
+        assert_anonymous(fake, guild, closed)
