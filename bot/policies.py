@@ -52,15 +52,16 @@ class PolicyCache:
             return cached
         generation = self._generation
         salt = await self._store.protection_salt()
-        entries: dict[bytes, tuple[int, Label]] = {}
+        entries: dict[bytes, tuple[frozenset[int], Label]] = {}
         for term in await self._store.protected_terms():
             try:
                 label = Label(term.label)
             except ValueError:
                 log.warning("Protected term #%d has unknown label %r; ignoring it", term.id, term.label)
                 continue
-            # Two members may protect the same text; the first registered is its owner here (see README).
-            entries.setdefault(term.digest, (term.user_id, label))
+            # Two members may protect the same text (a shared workplace): it is theirs both, with the first's label.
+            owners, first_label = entries.get(term.digest, (frozenset(), label))
+            entries[term.digest] = (owners | {term.user_id}, first_label)
         protected = ProtectedTerms(salt=salt, entries=entries)
         if generation == self._generation:
             self._protected = protected

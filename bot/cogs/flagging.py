@@ -33,6 +33,7 @@ from models.records import (
     TermKind,
 )
 from rules.detection import ScanInput, ScanResult
+from rules.detection.policy import ProtectedHit
 from rules.flagging import FlagRules, mask, risk_level
 
 log = logging.getLogger(__name__)
@@ -221,7 +222,8 @@ class FlaggingCog(commands.Cog, name="Flagging"):
         if created and flag.status is FlagStatus.OPEN and settings.nudge_authors and rules.should_nudge(flag.risk):
             await self._nudge(flag, guild, setup, cooldown_minutes=settings.nudge_cooldown_minutes)
         if created and any(f.rule == "protected.v1" for f in result.findings):
-            await self._tell_protected_owners(guild, policy.protected.find(message.content) if policy.protected else [])
+            hits = policy.protected.find(message.content) if policy.protected else []
+            await self._tell_protected_owners(guild, hits, author.id)
         return flag
 
     async def _edited_clean(self, guild_id: int, message_id: int, author_id: int) -> None:
@@ -460,10 +462,10 @@ class FlaggingCog(commands.Cog, name="Flagging"):
         )  # fmt: skip
         return delivered is not None
 
-    async def _tell_protected_owners(self, guild: discord.Guild, hits: Iterable[object]) -> None:
+    async def _tell_protected_owners(self, guild: discord.Guild, hits: Iterable[ProtectedHit], author_id: int) -> None:
         """Tell each member whose protected term was caught, privately, at most once per PROTECTED_NOTICE_SECONDS."""
         now = discord.utils.utcnow().timestamp()
-        for owner_id in {getattr(hit, "owner_id", 0) for hit in hits}:
+        for owner_id in {owner for hit in hits for owner in hit.owners} - {author_id}:
             if not owner_id or now - self._protected_notices.get(owner_id, 0) < PROTECTED_NOTICE_SECONDS:
                 continue
             self._protected_notices[owner_id] = now

@@ -183,7 +183,7 @@ def _guild_findings(message: ScanInput, text: str, policy: GuildPolicy) -> list[
                 hit.label, hit.start, hit.end, 0.97, "protected.v1", "a member's protected term", Subject.OTHER, True
             )
             for hit in policy.protected.find(text)
-            if hit.owner_id != message.author_id
+            if message.author_id not in hit.owners
         ]
     return found
 

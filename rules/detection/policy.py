@@ -64,7 +64,7 @@ class ProtectedHit:
     start: int
     end: int
     label: Label
-    owner_id: int
+    owners: frozenset[int]  # every member who protected this text
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +72,17 @@ class ProtectedTerms:
     """Members' protected terms of one guild, as keyed hashes; the terms themselves are never held."""
 
     salt: bytes
-    entries: Mapping[bytes, tuple[int, Label]] = field(default_factory=dict)  # digest -> (owner, label)
+    # digest -> (owner or owners, label): two members may protect the same text (a shared workplace).
+    entries: Mapping[bytes, tuple[int | frozenset[int], Label]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.salt) < 16:
             raise ValueError("ProtectedTerms salt must be at least 16 random bytes")
+        normalised = {
+            digest: (frozenset({owners}) if isinstance(owners, int) else frozenset(owners), label)
+            for digest, (owners, label) in self.entries.items()
+        }
+        object.__setattr__(self, "entries", normalised)
 
     def digest(self, term: str) -> bytes:
         """The salted hash under which `term` is stored (computed from its normalised form)."""
@@ -96,7 +102,7 @@ class ProtectedTerms:
             digest = hashlib.blake2b(key.encode("utf-8"), key=self.salt[:64], digest_size=16).digest()
             entry = self.entries.get(digest)
             if entry is not None:
-                hits.append(ProtectedHit(start, end, entry[1], entry[0]))
+                hits.append(ProtectedHit(start, end, entry[1], entry[0]))  # type: ignore[arg-type] - normalised
         return hits
 
 

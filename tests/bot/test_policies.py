@@ -72,6 +72,20 @@ async def test_protected_terms_flag_others_but_never_the_owner(store, engine):
         assert ("WILHELMINA QUIST", Label.PERSON) not in labels(engine, text, policy, author_id=OWNER)
 
 
+async def test_a_term_protected_by_two_members_belongs_to_both(store, engine):
+    """The same words protected by two members flag in a third member's message, in neither owner's own."""
+    cache = PolicyCache(store)
+    digest = (await cache.protected()).digest("St Brigid's Hospital")
+    await store.add_protected_term(OWNER, digest, "ORG")
+    await store.add_protected_term(SOMEONE, digest, "ORG")
+    cache.invalidate()
+    policy = await cache.policy(GUILD)
+    text = "long shift at st brigid's hospital again"
+    assert ("st brigid's hospital", Label.ORG) not in labels(engine, text, policy, author_id=OWNER)
+    assert ("st brigid's hospital", Label.ORG) not in labels(engine, text, policy, author_id=SOMEONE)
+    assert ("st brigid's hospital", Label.ORG) in labels(engine, text, policy, author_id=OWNER + SOMEONE)
+
+
 async def test_protected_terms_survive_a_restart(tmp_path, engine):
     """The salt is kept, so digests registered before a restart still match after it."""
     cipher = FieldCipher([generate_key()])

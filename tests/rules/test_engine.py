@@ -231,6 +231,20 @@ def test_protected_term_flags_others_but_not_its_owner(engine):
     assert all(x.rule != "protected.v1" for x in own.findings)
 
 
+def test_a_term_two_members_protected_is_neither_ones_own_alarm(engine):
+    """Two nurses protect their hospital: neither's own mention flags it; a third member's does, for both."""
+    terms = ProtectedTerms(SALT)
+    digest = terms.digest("St Brigid's Hospital")
+    terms = ProtectedTerms(SALT, {digest: (frozenset({42, 43}), Label.ORG)})
+    policy = GuildPolicy(protected=terms)
+    text = "long shift at st brigid's hospital again"
+    for owner in (42, 43):
+        assert all(f.rule != "protected.v1" for f in engine.scan(ScanInput(text, author_id=owner), policy).findings)
+    assert any(f.rule == "protected.v1" for f in engine.scan(ScanInput(text, author_id=7), policy).findings)
+    [hit] = terms.find(text)
+    assert hit.owners == frozenset({42, 43}) and hit.label is Label.ORG
+
+
 def test_protected_terms_hold_no_plaintext():
     """Protected terms are kept as keyed digests, which differ between guild salts."""
     a, b = ProtectedTerms(os.urandom(16)), ProtectedTerms(os.urandom(16))
