@@ -60,7 +60,7 @@ PATTERNS: tuple[AutoModPattern, ...] = (
                    r"(?:\+|\b00)[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){3,4}\b"),
     # (555) 123-4567, 555-123-4567, 555.123.4567, 1-555-123-4567: North American ten digits.
     AutoModPattern("phone.nanp", Label.PHONE,
-                   r"(?:\b1[ .-]?)?(?:\([2-9]\d{2}\)|\b[2-9]\d{2})[ .-]?\d{3}[ .-]?\d{4}\b"),
+                   r"(?:\b1[ .-]?)?(?:\([2-9]\d{2}\)[ .-]?|\b[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}\b"),
     # 07700 900123, 020 7946 0958, 0113 496 0000: UK numbers written with the trunk 0 (10 or 11 digits).
     AutoModPattern("phone.uk", Label.PHONE, r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b"),
     # sam.jones@example.com
