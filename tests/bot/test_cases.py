@@ -561,3 +561,13 @@ async def test_an_anonymous_reporter_with_closed_dms_sees_status_notices_at_thei
         await again.wait_response()
         assert again.modal is not None  # shown once: now /report opens the form
         assert_anonymous(fake, guild, closed)
+
+
+async def test_case_buttons_work_after_a_restart(fake, guild, alice, bob, mod, case_config):
+    async with fake.running(confidant(case_config)) as bot:
+        await file_report(bot, guild, alice, bob)
+    async with fake.running(confidant(case_config)) as bot:
+        done = await (await press(fake, guild, "ack", mod)).wait_message()
+        assert "acknowledged" in done.text
+        assert (await bot.store.case(guild.id, 1)).status is CaseStatus.ACKNOWLEDGED
+        await fake.wait_for_message(to=alice)

@@ -342,3 +342,13 @@ async def test_a_member_with_closed_dms_gets_one_private_thread_for_every_note(f
         second = await fake.wait_for_message(predicate=lambda m: "may include" in m.text and m.id != first.id)
     assert second.channel_id == first.channel_id
     assert len([t for t in guild.threads if t.parent_id == guild.channel("welcome").id]) == 1
+
+
+async def test_the_nudge_buttons_work_after_a_restart(fake, guild, alice, group_config, key):
+    async with fake.running(confidant(group_config)):
+        _, post = await flagged(fake, guild, alice, EMAIL)
+        nudge = await fake.wait_for_message(to=alice)
+    async with fake.running(confidant(group_config)):
+        keep = next(c for c in nudge.custom_ids() if ":keep:" in c)
+        await (await fake.click(nudge, keep, alice)).wait_message()
+        await fake.wait_for(lambda: "about themselves" in fake.state.messages[post.id].text)

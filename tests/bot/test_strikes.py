@@ -123,3 +123,15 @@ async def test_admins_set_the_ladder_and_a_bad_step_is_refused(fake, guild, alic
         await fake.wait_for_message(to=alice)
     async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
         assert (await store.get_guild_settings(guild.id)).strike_ladder == ("timeout:30", "remove")
+
+
+async def test_a_removal_proposal_still_works_after_a_restart(fake, guild, alice, mod, group_config, key):
+    async with Store.open(group_config.storage.path, FieldCipher([key])) as store:
+        await store.save_guild_settings(guild.id, GuildSettings(strike_ladder=("remove",)))
+    async with fake.running(confidant(group_config)):
+        await add_strike(fake, guild, mod, alice)
+        proposal = await fake.wait_for_message(guild.channel("mod-queue"), predicate=lambda m: "Removal" in m.text)
+    async with fake.running(confidant(group_config)):
+        remove = next(c for c in proposal.custom_ids() if ":remove:" in c)
+        await (await fake.click(proposal, remove, mod)).wait_response()
+        await fake.wait_for(lambda: alice.id not in guild.members, what="alice's removal after the restart")
