@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from enum import StrEnum
@@ -85,7 +86,11 @@ class DetectionService:
         """Load the engine in its worker and start taking scans."""
         loop = asyncio.get_running_loop()
         if self._worker_kind is WorkerKind.PROCESS:
-            self._executor = ProcessPoolExecutor(1, initializer=_init_process, initargs=(self._factory,))
+            # A fresh interpreter, not a fork: the bot has threads running by now (the database's, the event loop's
+            # executor), and a forked child could inherit a lock one of them held.
+            self._executor = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_init_process, initargs=(self._factory,)
+            )
             await loop.run_in_executor(self._executor, _scan_in_process, [])  # waits for the model to load
         else:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="confidant-detect")
