@@ -14,7 +14,7 @@ import discord
 from models.records import Via
 from models.store import Store
 
-__all__ = ["THREAD_ARCHIVE_MINUTES", "Delivered", "member_thread", "private_thread", "send_privately"]
+__all__ = ["THREAD_ARCHIVE_MINUTES", "Delivered", "member_thread", "private_thread", "send_privately", "user_by_id"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,17 @@ async def private_thread(gate: discord.TextChannel, member: discord.Member, name
         log.warning("Could not open a private thread in guild %s: HTTP %s", gate.guild.id, error.status)
         return None
     return thread
+
+
+async def user_by_id(client: discord.Client, user_id: int) -> discord.User | None:
+    """The user, from the cache or else from Discord; None if Discord doesn't know them (any more)."""
+    user = client.get_user(user_id)
+    if user is not None:
+        return user
+    try:
+        return await client.fetch_user(user_id)
+    except discord.HTTPException:
+        return None
 
 
 async def member_thread(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot import strings
 from bot.config import Config, GuildConfig, Ref
 from models.records import GuildSettings
 from models.store import Store
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 __all__ = [
     "SLOTS",
     "GuildSetup",
+    "command_guild",
+    "command_user",
     "is_lead",
     "is_moderator",
     "report_setup_problem",
@@ -115,6 +118,43 @@ def is_moderator(member: discord.Member, setup: GuildSetup) -> bool:
 def is_lead(member: discord.Member, setup: GuildSetup) -> bool:
     """Whether `member` may unmask anonymous reporters: the configured lead role only (not even Manage Server)."""
     return setup.lead_role is not None and setup.lead_role in member.roles
+
+
+async def command_user(
+    interaction: discord.Interaction, bot: ConfidantBot, *, admin: bool = False
+) -> discord.Member | None:
+    """The member running a guild command, if they may: a moderator, or with `admin` someone with Manage Server.
+
+    Otherwise answer them privately (guild only / not allowed) and return None. Checked server-side on every use:
+    who sees a command in Discord's picker is for admins to change, not a permission.
+    """
+    guild, user = interaction.guild, interaction.user
+    if guild is None or not isinstance(user, discord.Member):
+        await _answer(interaction, strings.ERROR_GUILD_ONLY)
+        return None
+    allowed = user.guild_permissions.manage_guild if admin else is_moderator(user, await resolve_setup(
+        guild, bot.store, bot.config
+    ))  # fmt: skip
+    if not allowed:
+        await _answer(interaction, strings.ERROR_NOT_ALLOWED)
+        return None
+    return user
+
+
+async def command_guild(
+    interaction: discord.Interaction, bot: ConfidantBot, *, admin: bool = False
+) -> discord.Guild | None:
+    """The guild of a command the user may run (see `command_user`); None once they have been answered."""
+    member = await command_user(interaction, bot, admin=admin)
+    return None if member is None else member.guild
+
+
+async def _answer(interaction: discord.Interaction, text: str) -> None:
+    """Answer privately, whether or not the interaction was already answered (or deferred)."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True)
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 def find_role(guild: discord.Guild, ref: Ref | None) -> discord.Role | None:

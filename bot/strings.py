@@ -118,11 +118,10 @@ CASE_FROM_FLAG = "**Case #{number}**, opened from a flag by {member}. Only moder
 ANSWER_MODAL_TITLE = "Answer question #{number}"
 ANSWER_MODAL_LABEL = "Your answer (sent to the member by the bot)"
 ANSWER_RELAYED = "**The moderators of {guild} answered your question:**\n{answer}"
-ANSWER_RELAYED_THREAD = "{mention}, the moderators answered your question:\n{answer}"
 ANSWER_SENT = "Thank you — your answer was sent to the member, and question #{number} is marked answered."
 ANSWER_NOT_DELIVERED = (
-    "I couldn't deliver your answer: the member's direct messages are closed and they have no private welcome "
-    "thread. Question #{number} stays open; please reach them another way."
+    "I couldn't deliver your answer: the member's direct messages are closed and I couldn't write to them in a "
+    "private thread of the gate channel. Question #{number} stays open; please reach them another way."
 )
 CASE_ALREADY_ANSWERED = "Question #{number} was already answered."
 CASE_NOT_FOUND = "I can't find that case any more."

@@ -17,7 +17,7 @@ from discord import app_commands
 from bot import strings
 from bot.cogs._cases_ui import EMBED_COLOUR, EMBED_LIMIT, quoted
 from bot.delivery import send_privately
-from bot.setup import is_moderator
+from bot.setup import command_guild
 from models.records import AuditAction, AuditEntry, Case, CaseEvent, CaseEventKind, CaseKind, CaseStatus
 
 if TYPE_CHECKING:
@@ -54,22 +54,11 @@ class CaseCommands:
     async def _support_text(self, guild_id: int) -> str:  # provided by the cog
         raise NotImplementedError
 
-    async def _moderator_guild(self, interaction: discord.Interaction) -> discord.Guild | None:
-        guild = interaction.guild
-        user = interaction.user
-        if guild is None or not isinstance(user, discord.Member):
-            await interaction.response.send_message(strings.ERROR_GUILD_ONLY, ephemeral=True)
-            return None
-        if not is_moderator(user, await self.setup_of(guild)):
-            await interaction.response.send_message(strings.ERROR_NOT_ALLOWED, ephemeral=True)
-            return None
-        return guild
-
     @case_group.command(name="view", description=strings.CMD_CASE_VIEW)
     @app_commands.describe(number=strings.CMD_CASE_NUMBER)
     async def view(self, interaction: discord.Interaction, number: app_commands.Range[int, 1]) -> None:
         """Moderators: one case with its evidence and timeline, privately (never an anonymous reporter's name)."""
-        guild = await self._moderator_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         case = await self.bot.store.case(guild.id, number)
@@ -105,7 +94,7 @@ class CaseCommands:
     )
     async def list_cases(self, interaction: discord.Interaction, status: str | None = None) -> None:
         """Moderators: the latest cases (25), optionally only one status."""
-        guild = await self._moderator_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         statuses = [CaseStatus(status)] if status else []
@@ -123,7 +112,7 @@ class CaseCommands:
     @case_group.command(name="pending", description=strings.CMD_CASE_PENDING)
     async def pending(self, interaction: discord.Interaction) -> None:
         """Moderators: cases waiting in the outbox."""
-        guild = await self._moderator_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         waiting = await self.bot.store.undelivered_cases(guild_id=guild.id)
@@ -143,7 +132,7 @@ class CaseCommands:
         self, interaction: discord.Interaction, number: app_commands.Range[int, 1], member: discord.Member
     ) -> None:
         """Moderators: send the support resources privately to a member affected by a case."""
-        guild = await self._moderator_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         case = await self.bot.store.case(guild.id, number)

@@ -26,7 +26,7 @@ from bot.cogs._agreement_due import DueWork
 from bot.cogs._agreement_ui import PERSISTENT, AgreeButton, EditModal, QuizAnswer, ReadPrivately, agreement_view
 from bot.delivery import member_thread
 from bot.formatting import text_embeds
-from bot.setup import GuildSetup, is_moderator, report_setup_problem, resolve_setup
+from bot.setup import GuildSetup, command_guild, is_moderator, report_setup_problem, resolve_setup
 from models.records import (
     MAX_GRACE_DAYS,
     MAX_HOURS,
@@ -531,7 +531,7 @@ class AgreementCog(DueWork, commands.Cog, name="Agreement"):
     @app_commands.describe(file=strings.CMD_AGREEMENT_EDIT_FILE)
     async def edit(self, interaction: discord.Interaction, file: discord.Attachment | None = None) -> None:
         """Admins only: write the guild's next agreement as a draft, in a form or as an attached .md file."""
-        guild = await self._admin_guild(interaction)
+        guild = await command_guild(interaction, self.bot, admin=True)
         if guild is None:
             return
         if file is None:
@@ -548,7 +548,7 @@ class AgreementCog(DueWork, commands.Cog, name="Agreement"):
 
     async def save_draft(self, interaction: discord.Interaction, text: str) -> None:
         """Store an admin's text as the guild's draft and show it back to them, privately."""
-        guild = await self._admin_guild(interaction)
+        guild = await command_guild(interaction, self.bot, admin=True)
         if guild is None:
             return
         if not text.strip():
@@ -565,7 +565,7 @@ class AgreementCog(DueWork, commands.Cog, name="Agreement"):
     @agreement.command(name="publish", description=strings.CMD_AGREEMENT_PUBLISH)
     async def publish(self, interaction: discord.Interaction) -> None:
         """Admins only: put the draft in force as the next version and ask those who accepted an older one."""
-        guild = await self._admin_guild(interaction)
+        guild = await command_guild(interaction, self.bot, admin=True)
         if guild is None:
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -631,7 +631,7 @@ class AgreementCog(DueWork, commands.Cog, name="Agreement"):
         keep_consents: bool | None = None,
     ) -> None:
         """Admins only: show the guild's onboarding settings privately, or change the ones given and show them."""
-        guild = await self._admin_guild(interaction)
+        guild = await command_guild(interaction, self.bot, admin=True)
         if guild is None:
             return
         given = {
@@ -671,17 +671,6 @@ class AgreementCog(DueWork, commands.Cog, name="Agreement"):
         )
         log.info("User %s changed agreement settings in guild %s: %s", interaction.user.id, guild.id, summary)
         await interaction.response.send_message(strings.SETTINGS_SAVED, embed=_settings_embed(updated), ephemeral=True)
-
-    async def _admin_guild(self, interaction: discord.Interaction) -> discord.Guild | None:
-        """The guild, when the user may change its agreement (Manage Server); else answer them and return None."""
-        # Checked here, server-side, on every use: command permissions in Discord's UI can be changed by admins.
-        if interaction.guild is None or not isinstance(interaction.user, discord.Member):
-            await _reply(interaction, strings.ERROR_GUILD_ONLY)
-            return None
-        if not interaction.user.guild_permissions.manage_guild:
-            await _reply(interaction, strings.ERROR_NOT_ALLOWED)
-            return None
-        return interaction.guild
 
 
 def _acceptance_text(guild: discord.Guild, recorded: Recorded, outcome: GrantOutcome, *, updating: bool) -> str:

@@ -37,7 +37,7 @@ from bot.cogs._cases_ui import (
     quoted,
     reply_view,
 )
-from bot.delivery import THREAD_ARCHIVE_MINUTES, send_privately
+from bot.delivery import THREAD_ARCHIVE_MINUTES, send_privately, user_by_id
 from bot.setup import GuildSetup, is_lead, is_moderator, report_setup_problem, resolve_setup
 from models.records import (
     ERASED_USER_ID,
@@ -51,7 +51,6 @@ from models.records import (
     CaseStatus,
     Evidence,
     Flag,
-    Via,
 )
 
 log = logging.getLogger(__name__)
@@ -344,7 +343,7 @@ class CasesCog(CaseCommands, commands.Cog, name="Cases"):
             return False
         anonymous = case.kind is CaseKind.REPORT and not case.share_name
         member = guild.get_member(case.member_id)
-        user = member or await self._user(case.member_id)
+        user = member or await user_by_id(self.bot, case.member_id)
         if user is None:
             return False
         extra = {} if view is None else {"view": view}
@@ -360,15 +359,6 @@ class CasesCog(CaseCommands, commands.Cog, name="Cases"):
                 await self.bot.store.set_pending_notice(case.id, text)
             return False
         return True
-
-    async def _user(self, user_id: int) -> discord.User | None:
-        user = self.bot.get_user(user_id)
-        if user is not None:
-            return user
-        try:
-            return await self.bot.fetch_user(user_id)
-        except discord.HTTPException:
-            return None
 
     async def _support_text(self, guild_id: int) -> str:
         settings = await self.bot.store.get_guild_settings(guild_id)
@@ -719,7 +709,8 @@ class CasesCog(CaseCommands, commands.Cog, name="Cases"):
             text = strings.CASE_NOT_FOUND if found is None else strings.CASE_ALREADY_ANSWERED.format(number=number)
             await interaction.edit_original_response(content=text)
             return
-        if not await self._deliver_answer(guild, case, answer):
+        relayed = strings.ANSWER_RELAYED.format(guild=guild.name, answer=answer)
+        if not await self._tell_reporter(case, guild, await self.setup_of(guild), relayed):
             await store.reopen_case(guild_id, number)
             log.info("Could not deliver the answer to case #%d in guild %s; reopened it", number, guild_id)
             await interaction.edit_original_response(content=strings.ANSWER_NOT_DELIVERED.format(number=number))
@@ -727,31 +718,6 @@ class CasesCog(CaseCommands, commands.Cog, name="Cases"):
         log.info("Moderator %s answered case #%d in guild %s", clicker.id, number, guild_id)
         await self._refresh(case, guild)
         await interaction.edit_original_response(content=strings.ANSWER_SENT.format(number=number))
-
-    async def _deliver_answer(self, guild: discord.Guild, case: Case, answer: str) -> bool:
-        user = self.bot.get_user(case.member_id)
-        try:
-            if user is None:
-                user = await self.bot.fetch_user(case.member_id)
-            await user.send(strings.ANSWER_RELAYED.format(guild=guild.name, answer=answer))
-        except discord.HTTPException:
-            pass
-        else:
-            return True
-        onboarding = await self.bot.store.onboarding(guild.id, case.member_id)
-        if onboarding is None or onboarding.via is not Via.GATE or onboarding.channel_id is None:
-            return False
-        thread = guild.get_thread(onboarding.channel_id)
-        if thread is None:
-            return False
-        try:
-            await thread.send(
-                strings.ANSWER_RELAYED_THREAD.format(mention=f"<@{case.member_id}>", answer=answer),
-                allowed_mentions=discord.AllowedMentions(users=[discord.Object(case.member_id)]),
-            )
-        except discord.HTTPException:
-            return False
-        return True
 
 
 async def setup(bot: ConfidantBot) -> None:

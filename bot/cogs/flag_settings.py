@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot import strings
 from bot.app import ConfidantBot
 from bot.cogs import _automod
-from bot.setup import GuildSetup, is_moderator, resolve_setup
+from bot.setup import GuildSetup, command_guild, resolve_setup
 from models.records import AuditAction, AuditEntry, TermKind
 from rules.detection import Label
 
@@ -42,23 +42,10 @@ class FlagSettingsCog(commands.Cog, name="FlagSettings"):
         """The guild's roles and channels."""
         return await resolve_setup(guild, self.bot.store, self.bot.config)
 
-    async def _moderator_guild(self, interaction: discord.Interaction, *, admin: bool = False) -> discord.Guild | None:
-        """The guild, if the user may use moderator (or, with `admin`, Manage Server) commands; else answer them."""
-        guild = interaction.guild
-        user = interaction.user
-        if guild is None or not isinstance(user, discord.Member):
-            await interaction.response.send_message(strings.ERROR_GUILD_ONLY, ephemeral=True)
-            return None
-        allowed = user.guild_permissions.manage_guild if admin else is_moderator(user, await self.setup_of(guild))
-        if not allowed:
-            await interaction.response.send_message(strings.ERROR_NOT_ALLOWED, ephemeral=True)
-            return None
-        return guild
-
     async def _add_term(
         self, interaction: discord.Interaction, kind: TermKind, term: str, label: str | None = None
     ) -> None:
-        guild = await self._moderator_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         try:
@@ -98,7 +85,7 @@ class FlagSettingsCog(commands.Cog, name="FlagSettings"):
     @flags.command(name="terms", description=strings.CMD_FLAGS_TERMS)
     async def terms(self, interaction: discord.Interaction) -> None:
         """Moderators: the allowlist and denylist, privately."""
-        guild = await self._moderator_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         listed = await self.bot.store.guild_terms(guild.id)
@@ -114,7 +101,7 @@ class FlagSettingsCog(commands.Cog, name="FlagSettings"):
     @app_commands.describe(number=strings.CMD_FLAGS_UNLIST_NUMBER)
     async def unlist(self, interaction: discord.Interaction, number: int) -> None:
         """Moderators: take a term off the allowlist or denylist."""
-        guild = await self._moderator_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         removed = await self.bot.store.remove_guild_term(guild.id, number)
@@ -131,7 +118,7 @@ class FlagSettingsCog(commands.Cog, name="FlagSettings"):
     @flags.command(name="stats", description=strings.CMD_FLAGS_STATS)
     async def stats(self, interaction: discord.Interaction) -> None:
         """Moderators: flags per label, the decisions on them, and the precision they give."""
-        guild = await self._moderator_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         rows = await self.bot.store.label_stats(guild.id)
@@ -149,7 +136,7 @@ class FlagSettingsCog(commands.Cog, name="FlagSettings"):
     @app_commands.describe(state=strings.CMD_FLAGS_AUTOMOD_STATE)
     async def automod(self, interaction: discord.Interaction, state: Literal["on", "off"]) -> None:
         """Admins: the pre-send layer; Discord's AutoMod blocks phone numbers and e-mails before they're posted."""
-        guild = await self._moderator_guild(interaction, admin=True)
+        guild = await command_guild(interaction, self.bot, admin=True)
         if guild is None:
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -175,7 +162,7 @@ class FlagSettingsCog(commands.Cog, name="FlagSettings"):
         flag_text_days: app_commands.Range[int, 0, 3650] | None = None,
     ) -> None:
         """Admins: see the flagging settings, or change the ones given."""
-        guild = await self._moderator_guild(interaction, admin=True)
+        guild = await command_guild(interaction, self.bot, admin=True)
         if guild is None:
             return
         given = {

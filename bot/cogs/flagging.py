@@ -18,7 +18,7 @@ from bot import strings
 from bot.app import ConfidantBot
 from bot.cogs import _automod
 from bot.cogs._flagging_ui import FlagButton, NudgeButton, flag_view, nudge_view
-from bot.delivery import send_privately
+from bot.delivery import send_privately, user_by_id
 from bot.setup import GuildSetup, is_moderator, report_setup_problem, resolve_setup
 from models.records import (
     AuditAction,
@@ -401,7 +401,7 @@ class FlaggingCog(commands.Cog, name="Flagging"):
         if not by_moderator and not await self.bot.store.claim_nudge(flag.id, cooldown_minutes * 60):
             return False
         member = guild.get_member(flag.author_id)
-        user = member or await self._user(flag.author_id)
+        user = member or await user_by_id(self.bot, flag.author_id)
         if user is None:
             return False
         channel = guild.get_channel_or_thread(flag.channel_id)
@@ -452,7 +452,7 @@ class FlaggingCog(commands.Cog, name="Flagging"):
         if flag.text is None:
             return False
         member = guild.get_member(flag.author_id)
-        user = member or await self._user(flag.author_id)
+        user = member or await user_by_id(self.bot, flag.author_id)
         if user is None:
             return False
         embed = discord.Embed(title=title, description=flag.text[:4096], colour=discord.Colour.blurple())
@@ -469,22 +469,13 @@ class FlaggingCog(commands.Cog, name="Flagging"):
             if not owner_id or now - self._protected_notices.get(owner_id, 0) < PROTECTED_NOTICE_SECONDS:
                 continue
             self._protected_notices[owner_id] = now
-            user = await self._user(owner_id)
+            user = await user_by_id(self.bot, owner_id)
             if user is None:
                 continue
             try:
                 await user.send(strings.PROTECTED_CAUGHT.format(guild=guild.name))
             except discord.HTTPException:
                 log.info("Could not tell the owner of a protected term in guild %s (DMs closed)", guild.id)
-
-    async def _user(self, user_id: int) -> discord.User | None:
-        user = self.bot.get_user(user_id)
-        if user is not None:
-            return user
-        try:
-            return await self.bot.fetch_user(user_id)
-        except discord.HTTPException:
-            return None
 
     # -- moderators' actions ------------------------------------------------------------------------------------
 
@@ -655,7 +646,7 @@ class FlaggingCog(commands.Cog, name="Flagging"):
         decided = await self._decide(flag, FlagStatus.RESTORED, moderator, only_from=(FlagStatus.HELD,))
         if isinstance(decided, str):
             return decided
-        author = guild.get_member(flag.author_id) or await self._user(flag.author_id)
+        author = guild.get_member(flag.author_id) or await user_by_id(self.bot, flag.author_id)
         try:
             hook = await _restore_webhook(host)
             thread = channel if isinstance(channel, discord.Thread) else discord.utils.MISSING

@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot import strings
 from bot.app import ConfidantBot
-from bot.setup import is_moderator, resolve_setup
+from bot.setup import command_guild, resolve_setup
 from models.records import ERASED_USER_ID, AuditEntry
 
 log = logging.getLogger(__name__)
@@ -81,13 +81,8 @@ class ModLogCog(commands.Cog, name="ModLog"):
     @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
     async def history(self, interaction: discord.Interaction, member: discord.Member) -> None:
         """Moderators: one member's consents, flags on their messages and confirmed breaches, privately."""
-        guild = interaction.guild
-        user = interaction.user
-        if guild is None or not isinstance(user, discord.Member):
-            await interaction.response.send_message(strings.ERROR_GUILD_ONLY, ephemeral=True)
-            return
-        if not is_moderator(user, await resolve_setup(guild, self.bot.store, self.bot.config)):
-            await interaction.response.send_message(strings.ERROR_NOT_ALLOWED, ephemeral=True)
+        guild = await command_guild(interaction, self.bot)
+        if guild is None:
             return
         store = self.bot.store
         consents = [

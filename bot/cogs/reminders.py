@@ -23,7 +23,7 @@ from discord.ext import commands, tasks
 
 from bot import strings
 from bot.app import ConfidantBot
-from bot.setup import is_moderator, report_setup_problem, resolve_setup
+from bot.setup import command_guild, report_setup_problem, resolve_setup
 from models.records import AuditAction, AuditEntry, OnboardingState
 from models.reminders import MAX_REMINDERS, ChannelReminder
 from rules.reminders import TEXT_LIMIT, reminder_text
@@ -154,21 +154,6 @@ class RemindersCog(commands.Cog, name="Reminders"):
 
     # -- /reminders -----------------------------------------------------------------------------------------------
 
-    async def _allowed_guild(self, interaction: discord.Interaction, *, admin: bool = False) -> discord.Guild | None:
-        """The guild, if the user is a moderator (or, with `admin`, has Manage Server); else answer them."""
-        guild, user = interaction.guild, interaction.user
-        if guild is None or not isinstance(user, discord.Member):
-            await interaction.response.send_message(strings.ERROR_GUILD_ONLY, ephemeral=True)
-            return None
-        if admin:
-            allowed = user.guild_permissions.manage_guild
-        else:
-            allowed = is_moderator(user, await resolve_setup(guild, self.bot.store, self.bot.config))
-        if not allowed:
-            await interaction.response.send_message(strings.ERROR_NOT_ALLOWED, ephemeral=True)
-            return None
-        return guild
-
     async def _audit(self, guild: discord.Guild, actor: int, what: str) -> None:
         await self.bot.store.append_audit(
             AuditEntry(guild_id=guild.id, actor_id=actor, action=AuditAction.SETTING_CHANGED, reason=what)
@@ -189,7 +174,7 @@ class RemindersCog(commands.Cog, name="Reminders"):
         text: str | None = None,
     ) -> None:
         """Moderators: schedule a confidentiality reminder in a channel."""
-        guild = await self._allowed_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         problem = self._check_text(text) or self._check_channel(channel)
@@ -258,7 +243,7 @@ class RemindersCog(commands.Cog, name="Reminders"):
     @reminders.command(name="list", description=strings.CMD_REMINDERS_LIST)
     async def list_(self, interaction: discord.Interaction) -> None:
         """Moderators: the guild's reminders, privately."""
-        guild = await self._allowed_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         listed = await self.bot.store.channel_reminders(guild.id)
@@ -285,7 +270,7 @@ class RemindersCog(commands.Cog, name="Reminders"):
     @app_commands.describe(number=strings.CMD_REMINDERS_NUMBER)
     async def remove(self, interaction: discord.Interaction, number: int) -> None:
         """Moderators: stop one of the guild's reminders."""
-        guild = await self._allowed_guild(interaction)
+        guild = await command_guild(interaction, self.bot)
         if guild is None:
             return
         removed = await self.bot.store.remove_channel_reminder(guild.id, number)
@@ -301,7 +286,7 @@ class RemindersCog(commands.Cog, name="Reminders"):
     @app_commands.describe(tz=strings.CMD_REMINDERS_TIMEZONE_NAME)
     async def timezone(self, interaction: discord.Interaction, tz: str) -> None:
         """Admins: set the time zone day reminders keep; their next times move to the new clock."""
-        guild = await self._allowed_guild(interaction, admin=True)
+        guild = await command_guild(interaction, self.bot, admin=True)
         if guild is None:
             return
         name = tz.strip()

@@ -22,7 +22,7 @@ from discord.ext import commands
 from bot import strings
 from bot.app import ConfidantBot
 from bot.cogs._setup_ui import SetupDraft, SetupView
-from bot.setup import SLOTS, GuildSetup, resolve_settings, slot_origin, static_setup
+from bot.setup import SLOTS, GuildSetup, command_guild, resolve_settings, slot_origin, static_setup
 from bot.setup_check import Problem, setup_problems
 from models.records import AuditAction, AuditEntry, GuildSettings
 
@@ -67,17 +67,6 @@ class SetupCog(commands.Cog, name="Setup"):
 
     def __init__(self, bot: ConfidantBot) -> None:
         self.bot = bot
-
-    async def _admin(self, interaction: discord.Interaction) -> discord.Guild | None:
-        """The guild, if the user has Manage Server there; else answer them and return None."""
-        guild, user = interaction.guild, interaction.user
-        if guild is None or not isinstance(user, discord.Member):
-            await interaction.response.send_message(strings.ERROR_GUILD_ONLY, ephemeral=True)
-            return None
-        if not user.guild_permissions.manage_guild:
-            await interaction.response.send_message(strings.ERROR_NOT_ALLOWED, ephemeral=True)
-            return None
-        return guild
 
     # -- what is in force, with picks not saved yet ------------------------------------------------------------
 
@@ -150,7 +139,7 @@ class SetupCog(commands.Cog, name="Setup"):
     @setup_group.command(name="start", description=strings.CMD_SETUP_START)
     async def start(self, interaction: discord.Interaction) -> None:
         """Admins: the guided setup menu, privately."""
-        guild = await self._admin(interaction)
+        guild = await command_guild(interaction, self.bot, admin=True)
         if guild is None:
             return
         draft = SetupDraft(guild.id, interaction.user.id)
@@ -159,7 +148,7 @@ class SetupCog(commands.Cog, name="Setup"):
     @setup_group.command(name="show", description=strings.CMD_SETUP_SHOW)
     async def show(self, interaction: discord.Interaction) -> None:
         """Admins: the current setup, where each part comes from, and the problems, privately."""
-        guild = await self._admin(interaction)
+        guild = await command_guild(interaction, self.bot, admin=True)
         if guild is None:
             return
         effective, lines = await self._state(guild, {})

@@ -20,7 +20,7 @@ from discord.ext import commands
 from bot import strings
 from bot.app import ConfidantBot
 from bot.delivery import send_privately
-from bot.setup import GuildSetup, is_moderator, report_setup_problem, resolve_setup
+from bot.setup import GuildSetup, command_user, is_moderator, report_setup_problem, resolve_setup
 from bot.ui import GuardedItem
 from models.records import AuditAction, AuditEntry, Breach, BreachSource
 from rules.strikes import StepKind, StrikeStep, counting_since, step_for
@@ -232,21 +232,11 @@ class StrikesCog(commands.Cog, name="Strikes"):
 
     # -- /strike ----------------------------------------------------------------------------------------------
 
-    async def _moderator(self, interaction: discord.Interaction) -> discord.Member | None:
-        user = interaction.user
-        if interaction.guild is None or not isinstance(user, discord.Member):
-            await interaction.response.send_message(strings.ERROR_GUILD_ONLY, ephemeral=True)
-            return None
-        if not is_moderator(user, await self.setup_of(interaction.guild)):
-            await interaction.response.send_message(strings.ERROR_NOT_ALLOWED, ephemeral=True)
-            return None
-        return user
-
     @strike.command(name="add", description=strings.CMD_STRIKE_ADD)
     @app_commands.describe(member=strings.CMD_STRIKE_MEMBER, reason=strings.CMD_STRIKE_REASON)
     async def add(self, interaction: discord.Interaction, member: discord.Member, reason: str) -> None:
         """Record a confirmed breach by hand; the ladder's step follows."""
-        moderator = await self._moderator(interaction)
+        moderator = await command_user(interaction, self.bot)
         if moderator is None:
             return
         if len(reason) > REASON_LIMIT:
@@ -269,7 +259,7 @@ class StrikesCog(commands.Cog, name="Strikes"):
     @app_commands.describe(member=strings.CMD_STRIKE_MEMBER, number=strings.CMD_STRIKE_NUMBER)
     async def remove(self, interaction: discord.Interaction, member: discord.Member, number: int | None = None) -> None:
         """Take back a breach: it stays on record but no longer counts."""
-        moderator = await self._moderator(interaction)
+        moderator = await command_user(interaction, self.bot)
         if moderator is None:
             return
         store = self.bot.store
@@ -304,13 +294,10 @@ class StrikesCog(commands.Cog, name="Strikes"):
         expiry_days: app_commands.Range[int, 0, 3650] | None = None,
     ) -> None:
         """Admins: see the ladder and expiry, or change them."""
-        guild, user = interaction.guild, interaction.user
-        if guild is None or not isinstance(user, discord.Member):
-            await interaction.response.send_message(strings.ERROR_GUILD_ONLY, ephemeral=True)
+        user = await command_user(interaction, self.bot, admin=True)
+        if user is None:
             return
-        if not user.guild_permissions.manage_guild:
-            await interaction.response.send_message(strings.ERROR_NOT_ALLOWED, ephemeral=True)
-            return
+        guild = user.guild
         current = await self.bot.store.get_guild_settings(guild.id)
         changes: dict[str, object] = {}
         if ladder is not None:
@@ -346,7 +333,7 @@ class StrikesCog(commands.Cog, name="Strikes"):
     @app_commands.describe(member=strings.CMD_STRIKE_MEMBER)
     async def list_(self, interaction: discord.Interaction, member: discord.Member) -> None:
         """A member's confirmed breaches, privately."""
-        if await self._moderator(interaction) is None:
+        if await command_user(interaction, self.bot) is None:
             return
         settings = await self.bot.store.get_guild_settings(member.guild.id)
         since = counting_since(discord.utils.utcnow(), settings.strike_expiry_days)
