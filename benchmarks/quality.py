@@ -8,6 +8,8 @@ in benchmarks/scoring.py; the Presidio baseline is benchmarks/presidio_baseline.
     python benchmarks/quality.py --set btc_f --limit 200 --json
     python benchmarks/quality.py --predictions scan-output.jsonl  # its set is found from its record ids
     python benchmarks/quality.py --no-confidant --set wnut17_test btc_f   # the Presidio baseline alone
+    python benchmarks/quality.py --data-dir ../shared/benchmarks/train --set wnut17_dev --half odd --config C
+        # half a set: scores a NER trained on the other half (rules/detection/ner/README.md, "Cross-validated")
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = ROOT.parent / "shared" / "benchmarks"
 DATA_ENV = "CONFIDANT_BENCHMARK_DATA"
 SETS = ("wnut17_test", "btc_f", "clean_support_chat")
+HALVES = ("even", "odd")
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
@@ -139,7 +142,7 @@ def assign_predictions(
         raise BenchmarkError(f"{path.name}: no records with an 'id' (feed the set's JSONL to scan so ids pass through)")
     by_id = {p.get("id"): p for p in predictions}
     for name, gold in sets.items():
-        if predictions[0]["id"] not in {r["id"] for r in gold}:
+        if not any(r["id"] in by_id for r in gold):
             continue
         missing = [r["id"] for r in gold if r["id"] not in by_id]
         if missing:
@@ -217,6 +220,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="flag threshold: passed to scan (default: its config), and Presidio's (default 0.5)",
     )
     parser.add_argument("--limit", type=int, metavar="N", help="score only the first N records of each set")
+    parser.add_argument(
+        "--half", choices=HALVES, help="score only the even- or odd-numbered records (counting from 0) of each set"
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable results instead of tables")
     parser.add_argument("--data-dir", help=f"labelled data (default: ${DATA_ENV}, else ../shared/benchmarks)")
     parser.add_argument("--config", type=Path, help="config file passed to `confidant scan --config`")
@@ -243,6 +249,8 @@ def run(args: argparse.Namespace) -> list[tuple[str, list[SystemResult]]]:
     """Score every requested system on every requested set."""
     data_dir = data_dir_from(args.data_dir)
     sets = {name: load_set(data_dir, name, args.limit) for name in args.set}
+    if args.half:
+        sets = {name: records[HALVES.index(args.half) :: 2] for name, records in sets.items()}
     results: dict[str, list[SystemResult]] = {}
     if args.predictions:
         for path in args.predictions:

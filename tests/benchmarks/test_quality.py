@@ -135,3 +135,19 @@ def test_presidio_answers_in_the_scan_format(presidio):
     assert person["flagged"] is True
     assert {f["label"] for f in date["findings"]} == {"DATE"}
     assert date["flagged"] is False
+
+
+def test_the_two_halves_add_up_to_the_whole(fake_predictions, data_dir):
+    """--half even and --half odd score disjoint halves whose counts sum to the whole slice's."""
+
+    def micro(*extra):
+        args = ("--predictions", str(fake_predictions), "--limit", str(SLICE), "--json", *extra)
+        result = run_cli(*args, data_dir=data_dir)
+        assert result.returncode == 0, result.stderr
+        (system,) = json.loads(result.stdout)["sets"][0]["systems"]
+        return system["messages"], system["micro"]["gold"], system["micro"]["predicted"]
+
+    whole, even, odd = micro(), micro("--half", "even"), micro("--half", "odd")
+    assert even[0] == odd[0] == SLICE // 2
+    assert tuple(e + o for e, o in zip(even, odd, strict=True)) == whole
+    assert even != odd

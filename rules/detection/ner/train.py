@@ -10,8 +10,13 @@ in-domain text once choices are made:
 
 - `--half-dev`: learn from the training files plus half of the development file and score each epoch on the
   other half (to see whether the epoch count chosen on the whole file still holds with in-domain data added);
+  `--fold 1` swaps the halves, so each choice is checked twice on text the model has not learnt from;
 - `--final-with-dev --epochs N`: learn from the training files and the whole development file for exactly N
   epochs (N chosen beforehand on the development file) and save the last epoch. Nothing is left to score on.
+
+`--seed A B C` trains one model per seed, each for exactly `--epochs`, and saves the average of their weights
+(a "model soup": fine-tuned from the same base, the runs stay close enough that their mean is a better model
+than a typical single run, at no cost when the engine runs).
 
 The test files are never read. See README.md beside this file for the data, licences and the numbers of the
 shipped model.
@@ -23,9 +28,11 @@ import argparse
 import json
 import logging
 import random
+import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -45,7 +52,7 @@ LOWERCASE_SHARE = 0.3
 # What the shipped pipeline says about itself (meta.json); the data sources are added per run.
 META = {
     "name": "confidant_ner",
-    "version": "1.2.0",
+    "version": "1.3.0",
     "description": (
         "en_core_web_sm 3.8.0's NER fine-tuned by Confidant on public social-media text so it finds people, places "
         "and organisations in chat. See rules/detection/ner/README.md."
@@ -130,6 +137,31 @@ def overlap_f1(nlp: Language, records: list[dict]) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
+def split_records(
+    data_dir: Path, dev_mode: str, *, fold: int = 0, dev_repeat: int = 1
+) -> tuple[list[dict], list[dict], list[str]]:
+    """The records to learn from, the records to score on, and the names of the sources learnt from.
+
+    `dev_mode` says what the development file is for: "select" only scores on it; "half" learns from its
+    even-numbered records (odd-numbered with `fold=1`) and scores on the others; "final" learns from all of it.
+    Development records learnt from are seen `dev_repeat` times per epoch.
+    """
+    if dev_mode not in ("select", "half", "final"):
+        raise ValueError(f"dev_mode must be select, half or final, got {dev_mode!r}")
+    train_records = [r for name in TRAIN_FILES for r in read_jsonl(data_dir / name)]
+    dev_records = list(read_jsonl(data_dir / DEV_FILE))
+    sources = ["base", *TRAIN_FILES]
+    if dev_mode == "half":
+        train_records += dev_records[fold::2] * dev_repeat
+        dev_records = dev_records[1 - fold :: 2]
+        sources.append(DEV_FILE)
+    elif dev_mode == "final":
+        train_records += dev_records * dev_repeat
+        dev_records = []
+        sources.append(DEV_FILE)
+    return train_records, dev_records, sources
+
+
 def train(
     data_dir: Path,
     out: Path,
@@ -141,30 +173,19 @@ def train(
     learn_rate: float | None = None,
     dev_mode: str = "select",
     dev_repeat: int = 1,
+    fold: int = 0,
+    keep_last: bool = False,
 ) -> dict[str, float]:
-    """Fine-tune and save to `out`.
+    """Fine-tune and save to `out`; the training report.
 
-    `dev_mode` says what the development file is for: "select" keeps the epoch that scores best on it; "half"
-    learns from its even-numbered records as well and keeps the epoch that scores best on the odd-numbered ones;
-    "final" learns from all of it and saves the last epoch. With "half" and "final", the development records
-    learnt from are seen `dev_repeat` times per epoch (they are the closest to the text the engine reads).
+    See `split_records` for `dev_mode`, `fold` and `dev_repeat`. Where there are records to score on, the epoch
+    that scores best is kept, or the last with `keep_last` (to compare recipes at a fixed epoch count); "final"
+    always keeps the last.
     """
-    if dev_mode not in ("select", "half", "final"):
-        raise ValueError(f"dev_mode must be select, half or final, got {dev_mode!r}")
+    train_records, dev_records, sources = split_records(data_dir, dev_mode, fold=fold, dev_repeat=dev_repeat)
     rng = random.Random(seed)  # noqa: S311 - reproducible shuffling, not security
     spacy.util.fix_random_seed(seed)
     nlp = spacy.load(BASE_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
-    train_records = [r for name in TRAIN_FILES for r in read_jsonl(data_dir / name)]
-    dev_records = list(read_jsonl(data_dir / DEV_FILE))
-    sources = ["base", *TRAIN_FILES]
-    if dev_mode == "half":
-        train_records += dev_records[0::2] * dev_repeat
-        dev_records = dev_records[1::2]
-        sources.append(DEV_FILE)
-    elif dev_mode == "final":
-        train_records += dev_records * dev_repeat
-        dev_records = []
-        sources.append(DEV_FILE)
     nlp.meta.update(META, sources=[SOURCES[name] for name in sources])
     nlp.meta.pop("performance", None)  # the base model's scores, not this model's
     examples = to_examples(nlp, train_records, lowercase_share=lowercase_share, rng=rng)
@@ -196,20 +217,60 @@ def train(
             log.info(
                 "epoch %d: loss %.1f, dev %s (%.0f s)", epoch, losses["ner"], _fmt(score), time.perf_counter() - started
             )
-            if score["f1"] > best["f1"]:
+            if (epoch == epochs) if keep_last else (score["f1"] > best["f1"]):
                 best = score | {"epoch": epoch}
                 nlp.to_disk(out)
     if dev_records:
-        log.info("best: epoch %d, dev %s", best["epoch"], _fmt(best))
+        log.info("%s: epoch %d, dev %s", "kept" if keep_last else "best", best["epoch"], _fmt(best))
     return best | {
         "epochs": epochs,
         "dev_mode": dev_mode,
         "dev_repeat": dev_repeat,
+        "fold": fold,
         "dropout": dropout,
         "learn_rate": learn_rate,
         "lowercase_share": lowercase_share,
         "seed": seed,
     }
+
+
+def train_soup(
+    data_dir: Path, out: Path, *, seeds: Sequence[int], dev_mode: str = "select", fold: int = 0, **options: Any
+) -> dict[str, Any]:
+    """Train one model per seed (each keeps its last epoch) and save the average of their weights to `out`.
+
+    `options` are `train`'s. The report holds each run's own report and, where there are records to score on,
+    the average model's score on them.
+    """
+    with tempfile.TemporaryDirectory(prefix="confidant-ner-") as scratch:
+        runs = [Path(scratch) / f"seed-{seed}" for seed in seeds]
+        members = [
+            train(data_dir, run, seed=seed, dev_mode=dev_mode, fold=fold, keep_last=True, **options)
+            for seed, run in zip(seeds, runs, strict=True)
+        ]
+        nlp = average_pipelines(runs)
+    nlp.to_disk(out)
+    report: dict[str, Any] = {"seeds": list(seeds), "members": members}
+    _, dev_records, _ = split_records(data_dir, dev_mode, fold=fold)
+    if dev_records:
+        score = overlap_f1(nlp, dev_records)
+        log.info("average of %d runs: dev %s", len(runs), _fmt(score))
+        report |= score
+    return report
+
+
+def average_pipelines(paths: Sequence[Path]) -> Language:
+    """The first pipeline, its NER weights replaced by the mean of all the pipelines' (same base, same labels)."""
+    pipelines = [spacy.load(path) for path in paths]
+    labels = {tuple(nlp.get_pipe("ner").labels) for nlp in pipelines}
+    if len(labels) != 1:
+        raise ValueError(f"cannot average NER models with different labels: {sorted(labels)}")
+    for nodes in zip(*(list(nlp.get_pipe("ner").model.walk()) for nlp in pipelines), strict=True):
+        head = nodes[0]
+        for name in head.param_names:
+            if head.has_param(name):
+                head.set_param(name, sum(node.get_param(name) for node in nodes) / len(nodes))
+    return pipelines[0]
 
 
 def _fmt(score: dict[str, float]) -> str:
@@ -222,7 +283,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/benchmarks"))
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "model")
     parser.add_argument("--epochs", type=int, help="default 12; required with --final-with-dev")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--seed", type=int, nargs="+", default=[7], help="several: train one model each and save their average"
+    )
     parser.add_argument("--dropout", type=float, default=0.25)
     parser.add_argument("--lowercase-share", type=float, default=LOWERCASE_SHARE)
     parser.add_argument("--learn-rate", type=float, default=None, help="default: the optimizer's own (0.001)")
@@ -237,6 +300,8 @@ def main() -> None:
         action="store_true",
         help="learn from the training files and the whole development file for exactly --epochs; save the last",
     )
+    parser.add_argument("--fold", type=int, choices=(0, 1), default=0, help="with --half-dev: which half is learnt")
+    parser.add_argument("--keep-last", action="store_true", help="save the last epoch, not the best-scoring one")
     parser.add_argument(
         "--dev-repeat", type=int, default=1, help="with --half-dev or --final-with-dev: times each dev record is seen"
     )
@@ -248,18 +313,20 @@ def main() -> None:
             parser.error("--final-with-dev needs --epochs, chosen beforehand on the development file")
         args.epochs = 12
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    best = train(
-        args.data_dir,
-        args.out,
-        epochs=args.epochs,
-        seed=args.seed,
-        dropout=args.dropout,
-        lowercase_share=args.lowercase_share,
-        learn_rate=args.learn_rate,
-        dev_mode="final" if args.final_with_dev else "half" if args.half_dev else "select",
-        dev_repeat=args.dev_repeat,
-    )
-    (args.out / "training.json").write_text(json.dumps(best, indent=2) + "\n", encoding="utf-8")
+    options: dict[str, Any] = {
+        "epochs": args.epochs,
+        "dropout": args.dropout,
+        "lowercase_share": args.lowercase_share,
+        "learn_rate": args.learn_rate,
+        "dev_mode": "final" if args.final_with_dev else "half" if args.half_dev else "select",
+        "dev_repeat": args.dev_repeat,
+        "fold": args.fold,
+    }
+    if len(args.seed) == 1:
+        report = train(args.data_dir, args.out, seed=args.seed[0], keep_last=args.keep_last, **options)
+    else:
+        report = train_soup(args.data_dir, args.out, seeds=args.seed, **options)
+    (args.out / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

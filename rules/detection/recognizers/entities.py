@@ -528,12 +528,18 @@ def _generic(phrase: str) -> bool:
     return not has_capital and (words[0] in generic or " ".join(words[:2]) in generic)
 
 
+# A name never ends in one of these; the NER sometimes runs on into them ("the Tesco on Kirkstall Road").
+_TRAILING_LINK = re.compile(r"\s+(?:on|in|at|of|and|or|to|from|with|for|by|near)$", re.IGNORECASE)
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span past surrounding spaces, punctuation and a trailing possessive."""
+    """Shrink a span past surrounding spaces, punctuation, a trailing linking word and a trailing possessive."""
     while start < end and not text[start].isalnum():
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
+    while link := _TRAILING_LINK.search(text, start, end):
+        end = link.start()
     if text[start:end].lower().endswith("'s"):
         end -= 2
     return start, end
