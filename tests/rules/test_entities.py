@@ -231,13 +231,18 @@ NER_PLACE_OR_ORG = [
     ("hit the like button",                      ("button", "GPE"),       []),                         # lower case
     ("Button Moon was on tv",                    ("Button Moon", "ORG"),  [("Button Moon", Label.ORG)]),  # a name
     ("ask Tesco about it",                       ("Tesco", "ORG"),        [("Tesco", Label.ORG)]),
+    ("my NHS number is 943 476 5919",            ("NHS", "ORG"),          []),                         # ID scheme
+    ("IBAN GB82 WEST 1234 5698 7654 32",         ("IBAN", "ORG"),         []),
+    ("SSN: 078-05-1120",                         ("SSN", "ORG"),          []),
+    ("what's your NHS no. again",                ("NHS", "ORG"),          []),
+    ("the NHS saved my life",                    ("NHS", "ORG"),          [("NHS", Label.ORG)]),       # the body
 ]
 # fmt: on
 
 
 @pytest.mark.parametrize(("text", "ent", "expected"), NER_PLACE_OR_ORG)
 def test_ner_places_and_organisations_are_checked(text, ent, expected):
-    """A product, a lone everyday word in lower case or capitals, or a given name is not an NER place or org."""
+    """A product, a lone everyday word, a given name or an ID scheme before its number is not an NER place or org."""
     findings = NerEntities().analyze(Context(text, _doc_with(text, ent)))
     assert [(text[f.start : f.end], f.label) for f in findings] == expected
 

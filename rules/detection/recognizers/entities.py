@@ -68,7 +68,7 @@ class NerEntities(Recognizer):
             why = "statistical NER"
             if label is not Label.PERSON:
                 label, why = _place_or_org(ctx.text[start:end], label)
-                if label is None:
+                if label is None or _names_an_id_scheme(ctx.text, start, end):
                     continue
             words = ctx.text[start:end].split()
             full_name = label is Label.PERSON and len(words) >= 2 and all(w[:1].isupper() for w in words)
@@ -96,6 +96,16 @@ def _place_or_org(said: str, label: Label) -> tuple[Label | None, str]:
     if said[0].isupper() and not said.isupper() and lowered in load_word_list("first_names.txt"):
         return Label.PERSON, "statistical NER, a listed given name"
     return label, "statistical NER"
+
+
+# "my NHS number", "IBAN GB82 …", "SSN: 078-…": an identity number's scheme, said with the number or the word
+# "number", is not an organisation or place; the ID rules report the number itself.
+_ID_SCHEMES = frozenset({"nhs", "iban", "ssn", "sin", "nino", "ni", "pps", "tfn", "bsb", "ird", "vin", "ein", "itin"})
+_NUMBER_AFTER = re.compile(r"\s*(?:(?:number|no\.?|num)\b|#|:?\s*[A-Z]{0,4}\s?\d)", re.IGNORECASE)
+
+
+def _names_an_id_scheme(text: str, start: int, end: int) -> bool:
+    return text[start:end].lower() in _ID_SCHEMES and _NUMBER_AFTER.match(text, end) is not None
 
 
 # Words around a lower-case given name that make it a person ("saw jess", "jess said", "my sponsor jess").
