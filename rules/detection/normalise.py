@@ -234,12 +234,14 @@ _SPELLED_EMAIL = re.compile(
 )
 _DOT_ONLY = re.compile(_DOT, re.IGNORECASE)
 _MAYBE_AT = re.compile(r"@|\bat\b", re.IGNORECASE)
+# Every address has a dot somewhere: a written one between two characters of a name, or a spelled "dot".
+_MAYBE_DOT = re.compile(r"[A-Za-z0-9_%+\-]\.[A-Za-z0-9_%+\-]|\bdot\b", re.IGNORECASE)
 _AT_ONLY = re.compile(_AT, re.IGNORECASE)
 
 
 def _email_replacements(text: str) -> Iterator[Replacement]:
-    if not _MAYBE_AT.search(text):
-        return  # the common case, cheaply: no "@" and no spelled "at"
+    if not (_MAYBE_AT.search(text) and _MAYBE_DOT.search(text)):
+        return  # the common case, cheaply: no "@" or spelled "at", or no dot to go with it
     pos = 0
     while (match := _SPELLED_EMAIL.search(text, pos)) is not None:
         if _is_spelled_email(match):

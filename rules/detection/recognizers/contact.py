@@ -601,9 +601,6 @@ class _Reading:
     kind: int
 
 
-_ANY_DIGIT = re.compile(r"\d")
-
-
 class PhoneNumberRule(Recognizer):
     """Phone numbers, found by Google's libphonenumber in each configured region and in `+CC` form.
 
@@ -623,10 +620,13 @@ class PhoneNumberRule(Recognizer):
     }
     CONTEXT_BONUS = 0.25
     MIN_DIGITS = 7  # shorter numbers are short codes (988, 116 123, 741741), never a person's line
+    # MIN_DIGITS digits with nothing but spaces and punctuation between them: what every phone number has and most
+    # messages with digits lack ("day 47, 2 years, at 7:30"), so libphonenumber only runs where it can match.
+    DIGIT_RUN: ClassVar[re.Pattern[str]] = re.compile(rf"\d(?:[^\w]{{0,4}}\d){{{MIN_DIGITS - 1},}}")
 
     def analyze(self, ctx: Context) -> Iterator[Finding]:
         """Yield each phone number once, scored by how valid it is and whether a cue word is near."""
-        if len(_ANY_DIGIT.findall(ctx.text)) < self.MIN_DIGITS:
+        if not self.DIGIT_RUN.search(ctx.text):
             return
         readings = self._readings(ctx)
         if not readings:
