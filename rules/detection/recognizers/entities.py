@@ -68,7 +68,7 @@ class NerEntities(Recognizer):
             why = "statistical NER"
             if label is not Label.PERSON:
                 label, why = _place_or_org(ctx.text[start:end], label)
-                if label is None or _names_an_id_scheme(ctx.text, start, end):
+                if label is None or (label is Label.ORG and _names_an_id_scheme(ctx.text, start, end)):
                     continue
             words = ctx.text[start:end].split()
             full_name = label is Label.PERSON and len(words) >= 2 and all(w[:1].isupper() for w in words)
@@ -99,7 +99,7 @@ def _place_or_org(said: str, label: Label) -> tuple[Label | None, str]:
 
 
 # "my NHS number", "IBAN GB82 …", "SSN: 078-…": an identity number's scheme, said with the number or the word
-# "number", is not an organisation or place; the ID rules report the number itself.
+# "number", is not an organisation; the ID rules report the number itself.
 _ID_SCHEMES = frozenset({"nhs", "iban", "ssn", "sin", "nino", "ni", "pps", "tfn", "bsb", "ird", "vin", "ein", "itin"})
 _NUMBER_AFTER = re.compile(r"\s*(?:(?:number|no\.?|num)\b|#|:?\s*[A-Z]{0,4}\s?\d)", re.IGNORECASE)
 
