@@ -236,6 +236,7 @@ NER_PLACE_OR_ORG = [
     ("SSN: 078-05-1120",                         ("SSN", "ORG"),          []),
     ("what's your NHS no. again",                ("NHS", "ORG"),          []),
     ("the NHS saved my life",                    ("NHS", "ORG"),          [("NHS", Label.ORG)]),       # the body
+    ("the NHS in 2020 was stretched",            ("NHS", "ORG"),          [("NHS", Label.ORG)]),
 ]
 # fmt: on
 

@@ -101,7 +101,7 @@ def _place_or_org(said: str, label: Label) -> tuple[Label | None, str]:
 # "my NHS number", "IBAN GB82 …", "SSN: 078-…": an identity number's scheme, said with the number or the word
 # "number", is not an organisation; the ID rules report the number itself.
 _ID_SCHEMES = frozenset({"nhs", "iban", "ssn", "sin", "nino", "ni", "pps", "tfn", "bsb", "ird", "vin", "ein", "itin"})
-_NUMBER_AFTER = re.compile(r"\s*(?:(?:number|no\.?|num)\b|#|:?\s*[A-Z]{0,4}\s?\d)", re.IGNORECASE)
+_NUMBER_AFTER = re.compile(r"\s*(?:(?i:number|no\.?|num)\b|#|:?\s*[A-Z]{0,4}\s?\d)")  # "GB82", not "in 2020"
 
 
 def _names_an_id_scheme(text: str, start: int, end: int) -> bool:
